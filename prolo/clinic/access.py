@@ -1,0 +1,92 @@
+"""The only way views fetch protected records: one helper per type.
+
+Each helper scopes the query to the actor's clinic, so a record of another clinic (or one that
+does not exist) raises Http404 — the two are indistinguishable on purpose. Then it checks the
+actor's role for the permission the caller needs and raises PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from prolo.clinic.models import (
+    Evaluation,
+    ImagingStudy,
+    Injection,
+    Patient,
+    TreatmentCourse,
+    TreatmentSession,
+)
+from prolo.clinic.permissions import Actor, Perm
+
+M = TypeVar("M", bound=Model)
+
+
+def require(actor: Actor, perm: Perm) -> None:
+    if not actor.can(perm):
+        raise PermissionDenied(f"Your role ({actor.role_label}) may not do this.")
+
+
+def _get(queryset: QuerySet[M], code: uuid.UUID | str) -> M:
+    try:
+        return queryset.get(code=code)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404("No such record in this clinic.") from None
+
+
+def patients_for(actor: Actor) -> QuerySet[Patient]:
+    return Patient.objects.filter(clinic=actor.clinic)
+
+
+def get_patient(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Patient:
+    patient = _get(patients_for(actor), code)
+    require(actor, perm)
+    return patient
+
+
+def get_evaluation(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Evaluation:
+    qs = Evaluation.objects.filter(patient__clinic=actor.clinic).select_related(
+        "patient", "clinician"
+    )
+    evaluation = _get(qs, code)
+    require(actor, perm)
+    return evaluation
+
+
+def get_imaging_study(actor: Actor, code: uuid.UUID | str, perm: Perm) -> ImagingStudy:
+    qs = ImagingStudy.objects.filter(evaluation__patient__clinic=actor.clinic).select_related(
+        "evaluation__patient"
+    )
+    study = _get(qs, code)
+    require(actor, perm)
+    return study
+
+
+def get_course(actor: Actor, code: uuid.UUID | str, perm: Perm) -> TreatmentCourse:
+    qs = TreatmentCourse.objects.filter(patient__clinic=actor.clinic).select_related(
+        "patient", "evaluation", "created_by"
+    )
+    course = _get(qs, code)
+    require(actor, perm)
+    return course
+
+
+def get_session(actor: Actor, code: uuid.UUID | str, perm: Perm) -> TreatmentSession:
+    qs = TreatmentSession.objects.filter(course__patient__clinic=actor.clinic).select_related(
+        "course__patient", "practitioner"
+    )
+    session = _get(qs, code)
+    require(actor, perm)
+    return session
+
+
+def get_injection(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Injection:
+    qs = Injection.objects.filter(note__session__course__patient__clinic=actor.clinic)
+    injection = _get(qs.select_related("note__session__course__patient"), code)
+    require(actor, perm)
+    return injection

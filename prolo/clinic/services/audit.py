@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import models
+
+from prolo.clinic.models import AuditAction, AuditEvent, Patient
+from prolo.clinic.permissions import Actor
+
+M = TypeVar("M", bound=models.Model)
+
+# Fields that are bookkeeping, not clinical content.
+_SKIPPED = {"id", "code", "created_at", "recorded_at"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time | Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(getattr(value, "code", value.pk))
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in _SKIPPED:
+            continue
+        value = getattr(instance, field.attname)
+        values[field.name] = _jsonable(value)
+    return values
+
+
+def audit_log(
+    *,
+    actor: Actor,
+    action: AuditAction,
+    obj: models.Model,
+    patient: Patient | None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        clinic=actor.clinic,
+        actor=actor.user,
+        patient=patient,
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_code=str(getattr(obj, "code", obj.pk)),
+        changes=changes or {},
+    )
+
+
+def create_audited(*, actor: Actor, instance: M, patient: Patient | None) -> M:
+    """Validate, insert and audit a new row. Call inside the service's transaction."""
+    instance.full_clean()
+    instance.save(force_insert=True)
+    audit_log(
+        actor=actor, action=AuditAction.CREATE, obj=instance, patient=patient,
+        changes=snapshot(instance),
+    )
+    return instance
+
+
+def update_audited(
+    *,
+    actor: Actor,
+    instance: M,
+    patient: Patient | None,
+    changes: dict[str, Any],
+    action: AuditAction = AuditAction.UPDATE,
+) -> M:
+    """Apply `changes`, validate, save only the changed fields, and audit old → new."""
+    before = snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    after = snapshot(instance)
+    changed = {
+        name: [before[name], after[name]]
+        for name in changes
+        if name in after and before.get(name) != after[name]
+    }
+    if changed or action != AuditAction.UPDATE:
+        instance.save(update_fields=[instance._meta.get_field(n).name for n in changes])
+        audit_log(actor=actor, action=action, obj=instance, patient=patient, changes=changed)
+    return instance

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from prolo.clinic.access import require
+from prolo.clinic.models import (
+    Allergy,
+    AuditAction,
+    Condition,
+    Medication,
+    Patient,
+    WeightMeasurement,
+)
+from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.services.audit import audit_log, create_audited, update_audited
+
+OLDEST_PLAUSIBLE_AGE_YEARS = 130
+DEMOGRAPHIC_FIELDS = (
+    "mrn", "given_name", "family_name", "date_of_birth", "sex", "email", "phone", "address",
+    "preferred_language",
+)
+HISTORY_FLAG_FIELDS = ("pregnancy", "diabetes", "immunosuppressed", "bleeding_disorder")
+
+
+def _check_date_of_birth(born: dt.date) -> None:
+    today = timezone.localdate()
+    if born > today:
+        raise ValidationError({"date_of_birth": "Date of birth cannot be in the future."})
+    if today.year - born.year > OLDEST_PLAUSIBLE_AGE_YEARS:
+        raise ValidationError(
+            {"date_of_birth": f"Date of birth is more than {OLDEST_PLAUSIBLE_AGE_YEARS} years ago."}
+        )
+
+
+def _strip(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValidationError({name: "Text cannot contain NUL characters."})
+            value = value.strip()
+        cleaned[name] = value
+    return cleaned
+
+
+def _check_mrn_free(actor: Actor, mrn: str, exclude_pk: int | None = None) -> None:
+    taken = Patient.objects.filter(clinic=actor.clinic, mrn__iexact=mrn).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"mrn": f"MRN {mrn} is already used by another patient."})
+
+
+@transaction.atomic
+def patient_register(*, actor: Actor, **fields: Any) -> Patient:
+    require(actor, Perm.EDIT_DEMOGRAPHICS)
+    fields = _strip({k: v for k, v in fields.items() if k in DEMOGRAPHIC_FIELDS})
+    _check_date_of_birth(fields["date_of_birth"])
+    _check_mrn_free(actor, fields["mrn"])
+    patient = Patient(clinic=actor.clinic, **fields)
+    return create_audited(actor=actor, instance=patient, patient=patient)
+
+
+@transaction.atomic
+def patient_update(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
+    require(actor, Perm.EDIT_DEMOGRAPHICS)
+    fields = _strip({k: v for k, v in fields.items() if k in DEMOGRAPHIC_FIELDS})
+    if "date_of_birth" in fields:
+        _check_date_of_birth(fields["date_of_birth"])
+    if "mrn" in fields:
+        _check_mrn_free(actor, fields["mrn"], exclude_pk=patient.pk)
+    return update_audited(actor=actor, instance=patient, patient=patient, changes=fields)
+
+
+@transaction.atomic
+def patient_history_update(*, actor: Actor, patient: Patient, **flags: Any) -> Patient:
+    require(actor, Perm.EDIT_HISTORY)
+    changes = {k: v for k, v in flags.items() if k in HISTORY_FLAG_FIELDS}
+    return update_audited(actor=actor, instance=patient, patient=patient, changes=changes)
+
+
+@transaction.atomic
+def weight_record(
+    *, actor: Actor, patient: Patient, weight_kg: Decimal, measured_on: dt.date | None = None
+) -> WeightMeasurement:
+    require(actor, Perm.EDIT_HISTORY)
+    measured_on = measured_on or timezone.localdate()
+    if measured_on > timezone.localdate():
+        raise ValidationError({"measured_on": "A weight cannot be measured in the future."})
+    weight = WeightMeasurement(
+        patient=patient, weight_kg=weight_kg, measured_on=measured_on, recorded_by=actor.user
+    )
+    return create_audited(actor=actor, instance=weight, patient=patient)
+
+
+@transaction.atomic
+def condition_add(*, actor: Actor, patient: Patient, **fields: Any) -> Condition:
+    require(actor, Perm.EDIT_HISTORY)
+    condition = Condition(patient=patient, **_strip(fields))
+    return create_audited(actor=actor, instance=condition, patient=patient)
+
+
+@transaction.atomic
+def medication_add(*, actor: Actor, patient: Patient, **fields: Any) -> Medication:
+    require(actor, Perm.EDIT_HISTORY)
+    medication = Medication(patient=patient, **_strip(fields))
+    return create_audited(actor=actor, instance=medication, patient=patient)
+
+
+@transaction.atomic
+def allergy_add(*, actor: Actor, patient: Patient, **fields: Any) -> Allergy:
+    require(actor, Perm.EDIT_HISTORY)
+    allergy = Allergy(patient=patient, **_strip(fields))
+    return create_audited(actor=actor, instance=allergy, patient=patient)
+
+
+@transaction.atomic
+def history_item_set_active(
+    *, actor: Actor, item: Condition | Medication, active: bool
+) -> Condition | Medication:
+    """Mark a condition resolved or a medication stopped; the entry stays in the history."""
+    require(actor, Perm.EDIT_HISTORY)
+    return update_audited(
+        actor=actor, instance=item, patient=item.patient, changes={"active": active}
+    )
+
+
+@transaction.atomic
+def chart_open(*, actor: Actor, patient: Patient) -> None:
+    """Every opening of a patient's chart is audited, whoever opens it."""
+    require(actor, Perm.VIEW_DEMOGRAPHICS)
+    audit_log(actor=actor, action=AuditAction.VIEW_CHART, obj=patient, patient=patient)

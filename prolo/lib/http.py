@@ -1,0 +1,21 @@
+"""Typed requests for what our middleware attaches."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from prolo.clinic.models import Membership, User
+    from prolo.clinic.permissions import Actor
+
+
+class AuthedHttpRequest(HttpRequest):
+    user: User  # type: ignore[assignment]
+    actor: Actor | None
+    memberships: list[Membership]
+
+
+class StaffRequest(AuthedHttpRequest):
+    actor: Actor

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("prolo.accounts.urls")),
+    path("", include("prolo.staff.urls")),
+]
