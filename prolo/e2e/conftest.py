@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, Response
+from pytest_django.live_server_helper import LiveServer
 
 from prolo.e2e.axe import assert_accessible
 
@@ -44,6 +45,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    # Replaces pytest-playwright's own base_url fixture, which pytest 9 warns about (an error
+    # under filterwarnings=error); also lets tests write page.goto("/accounts/login/").
+    return live_server.url
 
 
 @pytest.fixture

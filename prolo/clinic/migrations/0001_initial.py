@@ -348,19 +348,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['female', 'male', 'other', 'unknown'])), name='patient_sex_valid'),
+            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['female', 'male', 'other', 'unknown'])), name='patient_sex_valid', violation_error_message='Sex must be female, male, other or unknown.'),
         ),
         migrations.AddConstraint(
             model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_pain__gte', 0), ('baseline_pain__lte', 10)), name='baseline_pain_0_10'),
+            constraint=models.CheckConstraint(condition=models.Q(('baseline_pain__gte', 0), ('baseline_pain__lte', 10)), name='baseline_pain_0_10', violation_error_message='Baseline pain must be a whole number from 0 to 10.'),
         ),
         migrations.AddConstraint(
             model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('eligibility', 'pending'), models.Q(('eligibility_reasons', ''), _negated=True), _connector='OR'), name='eligibility_decision_has_reasons'),
+            constraint=models.CheckConstraint(condition=models.Q(('eligibility', 'pending'), models.Q(('eligibility_reasons', ''), _negated=True), _connector='OR'), name='eligibility_decision_has_reasons', violation_error_message='Eligibility reasons: give the reasons for the eligibility decision.'),
         ),
         migrations.AddConstraint(
             model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('eligibility', 'eligible'), _negated=True), models.Q(('alternatives_discussed', ''), _negated=True), _connector='OR'), name='eligible_requires_alternatives'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('eligibility', 'eligible'), _negated=True), models.Q(('alternatives_discussed', ''), _negated=True), _connector='OR'), name='eligible_requires_alternatives', violation_error_message='Alternatives discussed: prolotherapy is not first-line; record the alternatives discussed before marking the patient eligible.'),
         ),
         migrations.AddIndex(
             model_name='auditevent',
@@ -368,31 +368,31 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='injection',
-            constraint=models.CheckConstraint(condition=models.Q(('volume_ml__gt', 0)), name='injection_volume_positive'),
+            constraint=models.CheckConstraint(condition=models.Q(('volume_ml__gt', 0)), name='injection_volume_positive', violation_error_message='Volume (mL) must be more than 0.'),
         ),
         migrations.AddConstraint(
             model_name='injection',
-            constraint=models.CheckConstraint(condition=models.Q(('dextrose_percent__gte', 0), ('dextrose_percent__lte', 50)), name='injection_dextrose_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('dextrose_percent__gte', 0), ('dextrose_percent__lte', 50)), name='injection_dextrose_range', violation_error_message='Dextrose (%) must be between 0 and 50.'),
         ),
         migrations.AddConstraint(
             model_name='injection',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('anaesthetic', 'none'), ('anaesthetic_percent', 0)), models.Q(models.Q(('anaesthetic', 'none'), _negated=True), ('anaesthetic_percent__gt', 0)), _connector='OR'), name='injection_anaesthetic_consistent'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('anaesthetic', 'none'), ('anaesthetic_percent', 0)), models.Q(models.Q(('anaesthetic', 'none'), _negated=True), ('anaesthetic_percent__gt', 0)), _connector='OR'), name='injection_anaesthetic_consistent', violation_error_message="Anaesthetic (%): give a strength above 0 when an anaesthetic is chosen, and 0 when it is 'None'."),
         ),
         migrations.AddConstraint(
             model_name='injection',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('site_code', 'other'), _negated=True), models.Q(('site_detail', ''), _negated=True), _connector='OR'), name='injection_other_site_described'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('site_code', 'other'), _negated=True), models.Q(('site_detail', ''), _negated=True), _connector='OR'), name='injection_other_site_described', violation_error_message="Site detail: describe the site when 'Other site' is chosen."),
         ),
         migrations.AddConstraint(
             model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_sessions__gte', 1), ('planned_sessions__lte', 20)), name='planned_sessions_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('planned_sessions__gte', 1), ('planned_sessions__lte', 20)), name='planned_sessions_range', violation_error_message='Planned sessions must be between 1 and 20.'),
         ),
         migrations.AddConstraint(
             model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('interval_days__gte', 1), ('interval_days__lte', 180)), name='interval_days_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('interval_days__gte', 1), ('interval_days__lte', 180)), name='interval_days_range', violation_error_message='Interval must be between 1 and 180 days.'),
         ),
         migrations.AddConstraint(
             model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'stopped'), _negated=True), models.Q(('stop_reason', ''), _negated=True), _connector='OR'), name='stopped_course_has_reason'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'stopped'), _negated=True), models.Q(('stop_reason', ''), _negated=True), _connector='OR'), name='stopped_course_has_reason', violation_error_message='Stop reason: give the reason the course was stopped.'),
         ),
         migrations.AddIndex(
             model_name='treatmentsession',
@@ -404,7 +404,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='procedurenote',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('signed_at__isnull', False), ('signed_by__isnull', False)), _connector='OR'), name='signed_note_has_signer'),
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('signed_at__isnull', False), ('signed_by__isnull', False)), _connector='OR'), name='signed_note_has_signer', violation_error_message='A signed note needs its signer and signing time.'),
         ),
         migrations.AddConstraint(
             model_name='procedurenote',
@@ -412,6 +412,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='weightmeasurement',
-            constraint=models.CheckConstraint(condition=models.Q(('weight_kg__gte', Decimal('2.0')), ('weight_kg__lte', Decimal('350.0'))), name='weight_in_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('weight_kg__gte', Decimal('2.0')), ('weight_kg__lte', Decimal('350.0'))), name='weight_in_range', violation_error_message='Weight must be between 2.0 and 350.0 kg.'),
         ),
     ]

@@ -29,7 +29,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=40)
     object_code = models.CharField(max_length=40)
     changes = models.JSONField(
-        default=dict, blank=True, help_text="field → [old, new] for updates; field → value on create"
+        default=dict,
+        blank=True,
+        help_text="field → [old, new] for updates; field → value on create",
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -62,7 +62,9 @@ class Patient(models.Model):
         max_length=10, choices=Language.choices, default=Language.ENGLISH
     )
     # Medical-history flags that later safety checks read.
-    pregnancy = models.CharField(max_length=20, choices=Pregnancy.choices, default=Pregnancy.UNKNOWN)
+    pregnancy = models.CharField(
+        max_length=20, choices=Pregnancy.choices, default=Pregnancy.UNKNOWN
+    )
     diabetes = models.CharField(max_length=20, choices=Diabetes.choices, default=Diabetes.UNKNOWN)
     immunosuppressed = models.BooleanField(default=False)
     bleeding_disorder = models.BooleanField(default=False)
@@ -72,7 +74,11 @@ class Patient(models.Model):
         ordering = ["family_name", "given_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "mrn"], name="mrn_unique_per_clinic"),
-            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="patient_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(sex__in=Sex.values),
+                name="patient_sex_valid",
+                violation_error_message="Sex must be female, male, other or unknown.",
+            ),
         ]
         indexes = [models.Index(fields=["clinic", "family_name", "given_name"])]
 
@@ -109,6 +115,7 @@ class WeightMeasurement(models.Model):
             models.CheckConstraint(
                 condition=Q(weight_kg__gte=MIN_WEIGHT_KG) & Q(weight_kg__lte=MAX_WEIGHT_KG),
                 name="weight_in_range",
+                violation_error_message="Weight must be between 2.0 and 350.0 kg.",
             )
         ]
 

@@ -57,7 +57,9 @@ class Checklist(models.Model):
     identity_confirmed = models.BooleanField(default=False)
     consent_on_file = models.BooleanField(default=False)
     nsaids_stopped_on = models.DateField(
-        "anti-inflammatories stopped on", null=True, blank=True,
+        "anti-inflammatories stopped on",
+        null=True,
+        blank=True,
         help_text="Leave empty if the patient takes none.",
     )
     takes_no_nsaids = models.BooleanField("takes no anti-inflammatories", default=False)
@@ -117,9 +119,7 @@ class NoteStatus(models.TextChoices):
 
 class ProcedureNote(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    session = models.OneToOneField(
-        TreatmentSession, on_delete=models.CASCADE, related_name="note"
-    )
+    session = models.OneToOneField(TreatmentSession, on_delete=models.CASCADE, related_name="note")
     antisepsis = models.CharField("skin antisepsis", max_length=30, choices=Antisepsis.choices)
     numbing = models.CharField("numbing", max_length=20, choices=Numbing.choices)
     heat_pack_minutes = models.PositiveSmallIntegerField(
@@ -138,8 +138,10 @@ class ProcedureNote(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(signed_at__isnull=False) & Q(signed_by__isnull=False)),
+                condition=Q(status="draft")
+                | (Q(signed_at__isnull=False) & Q(signed_by__isnull=False)),
                 name="signed_note_has_signer",
+                violation_error_message="A signed note needs its signer and signing time.",
             ),
             models.CheckConstraint(
                 condition=Q(heat_pack_minutes__lte=60), name="heat_pack_minutes_max"
@@ -211,18 +213,24 @@ class Injection(models.Model):
         "needle length (mm)", validators=[MinValueValidator(4), MaxValueValidator(200)]
     )
     dextrose_percent = models.DecimalField(
-        "dextrose (%)", max_digits=4, decimal_places=1,
+        "dextrose (%)",
+        max_digits=4,
+        decimal_places=1,
         validators=[MinValueValidator(0), MaxValueValidator(50)],
     )
     anaesthetic = models.CharField(max_length=20, choices=Anaesthetic.choices)
     anaesthetic_percent = models.DecimalField(
-        "anaesthetic (%)", max_digits=4, decimal_places=2,
+        "anaesthetic (%)",
+        max_digits=4,
+        decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(4)],
     )
     diluent = models.CharField(max_length=30, choices=Diluent.choices)
     lot = models.CharField("lot number", max_length=60, blank=True)
     volume_ml = models.DecimalField(
-        "volume (mL)", max_digits=4, decimal_places=1,
+        "volume (mL)",
+        max_digits=4,
+        decimal_places=1,
         validators=[MinValueValidator(0.1), MaxValueValidator(30)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -230,19 +238,26 @@ class Injection(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(volume_ml__gt=0), name="injection_volume_positive"),
+            models.CheckConstraint(
+                condition=Q(volume_ml__gt=0),
+                name="injection_volume_positive",
+                violation_error_message="Volume (mL) must be more than 0.",
+            ),
             models.CheckConstraint(
                 condition=Q(dextrose_percent__gte=0) & Q(dextrose_percent__lte=50),
                 name="injection_dextrose_range",
+                violation_error_message="Dextrose (%) must be between 0 and 50.",
             ),
             models.CheckConstraint(
                 condition=Q(anaesthetic="none", anaesthetic_percent=0)
                 | (~Q(anaesthetic="none") & Q(anaesthetic_percent__gt=0)),
                 name="injection_anaesthetic_consistent",
+                violation_error_message="Anaesthetic (%): give a strength above 0 when an anaesthetic is chosen, and 0 when it is 'None'.",
             ),
             models.CheckConstraint(
                 condition=~Q(site_code="other") | ~Q(site_detail=""),
                 name="injection_other_site_described",
+                violation_error_message="Site detail: describe the site when 'Other site' is chosen.",
             ),
         ]
 

@@ -1,0 +1,107 @@
+"""Medical history: flags, weights, conditions, medications, allergies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from prolo.clinic.access import get_patient
+from prolo.clinic.models import Patient
+from prolo.clinic.permissions import Perm
+from prolo.clinic.services import patients as services
+from prolo.lib.forms import add_service_errors
+from prolo.lib.http import StaffRequest
+from prolo.staff.decorators import staff_view
+from prolo.staff.forms import (
+    AllergyForm,
+    ConditionForm,
+    HistoryFlagsForm,
+    MedicationForm,
+    WeightForm,
+)
+
+# kind in the URL → (form, service, message)
+_ADDERS: dict[str, tuple[type[forms.BaseForm], Callable[..., Any], str]] = {
+    "flags": (HistoryFlagsForm, services.patient_history_update, "History flags saved."),
+    "weight": (WeightForm, services.weight_record, "Weight recorded."),
+    "condition": (ConditionForm, services.condition_add, "Condition added."),
+    "medication": (MedicationForm, services.medication_add, "Medication added."),
+    "allergy": (AllergyForm, services.allergy_add, "Allergy added."),
+}
+
+
+def _blank_forms(patient: Patient) -> dict[str, forms.BaseForm]:
+    return {
+        "flags": HistoryFlagsForm(
+            initial=model_to_dict(patient, services.HISTORY_FLAG_FIELDS), prefix="flags"
+        ),
+        "weight": WeightForm(initial={"measured_on": timezone.localdate()}, prefix="weight"),
+        "condition": ConditionForm(prefix="condition"),
+        "medication": MedicationForm(prefix="medication"),
+        "allergy": AllergyForm(prefix="allergy"),
+    }
+
+
+def _render(request: StaffRequest, patient: Patient, forms_: dict[str, forms.BaseForm]) -> HttpResponse:
+    context = {
+        "patient": patient,
+        "forms": forms_,
+        "weights": patient.weights.select_related("recorded_by")[:10],
+        "conditions": patient.conditions.all(),
+        "medications": patient.medications.all(),
+        "allergies": patient.allergies.all(),
+        "nav": "patients",
+    }
+    return render(request, "staff/patient_history.html", context)
+
+
+@staff_view()
+def history(request: StaffRequest, code: str) -> HttpResponse:
+    patient = get_patient(request.actor, code, Perm.EDIT_HISTORY)
+    return _render(request, patient, _blank_forms(patient))
+
+
+@require_POST
+@staff_view()
+def history_add(request: StaffRequest, code: str, kind: str) -> HttpResponse:
+    patient = get_patient(request.actor, code, Perm.EDIT_HISTORY)
+    if kind not in _ADDERS:
+        raise Http404("Unknown history section.")
+    form_class, service, message = _ADDERS[kind]
+    form = form_class(request.POST, prefix=kind)
+    if form.is_valid():
+        try:
+            service(actor=request.actor, patient=patient, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("staff:patient-history", code=patient.code)
+    forms_ = _blank_forms(patient)
+    forms_[kind] = form
+    return _render(request, patient, forms_)
+
+
+@require_POST
+@staff_view()
+def history_item_toggle(request: StaffRequest, code: str, kind: str, pk: int) -> HttpResponse:
+    """Mark a medication stopped or a condition resolved (or back to active)."""
+    patient = get_patient(request.actor, code, Perm.EDIT_HISTORY)
+    related = {"medication": patient.medications, "condition": patient.conditions}
+    if kind not in related:
+        raise Http404("Unknown history section.")
+    item = related[kind].filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such entry.")
+    services.history_item_set_active(actor=request.actor, item=item, active=not item.active)
+    messages.success(request, f"{item.name} updated.")
+    return redirect("staff:patient-history", code=patient.code)

@@ -1,0 +1,222 @@
+"""The session page: checklist, procedure note, injections, signature and amendments.
+
+Each part posts to its own URL and, on a validation error, the whole page is rendered again
+with that part's bound form so its errors show next to its fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from prolo.clinic.access import get_injection, get_session
+from prolo.clinic.models import Checklist, ProcedureNote, TreatmentSession
+from prolo.clinic.permissions import Perm
+from prolo.clinic.services import sessions as services
+from prolo.lib.forms import add_service_errors
+from prolo.lib.http import StaffRequest
+from prolo.staff.decorators import staff_view
+from prolo.staff.forms import (
+    AmendmentForm,
+    ChecklistForm,
+    InjectionForm,
+    NoteForm,
+    SessionForm,
+)
+
+_INJECTION_DEFAULTS = {
+    "guidance": "landmark", "needle_gauge": 27, "needle_length_mm": 38, "anaesthetic": "lidocaine",
+    "diluent": "saline",
+}
+
+
+def _note(session: TreatmentSession) -> ProcedureNote | None:
+    return (
+        ProcedureNote.objects.filter(session=session)
+        .select_related("signed_by")
+        .prefetch_related("injections", "amendments__author")
+        .first()
+    )
+
+
+def _forms(session: TreatmentSession, note: ProcedureNote | None) -> dict[str, forms.BaseForm]:
+    checklist = Checklist.objects.filter(session=session).first()
+    checklist_initial = model_to_dict(checklist, services.CHECKLIST_FIELDS) if checklist else {}
+    note_initial = (
+        model_to_dict(note, services.NOTE_FIELDS) if note else {"heat_pack_minutes": 15}
+    )
+    injections = list(note.injections.all()) if note else []
+    # Prefill from the last injection: consecutive sites usually share needle and solution.
+    last = injections[-1] if injections else None
+    injection_initial = model_to_dict(last, services.INJECTION_FIELDS) if last else _INJECTION_DEFAULTS
+    return {
+        "checklist": ChecklistForm(initial=checklist_initial, prefix="checklist"),
+        "note": NoteForm(initial=note_initial, prefix="note"),
+        "injection": InjectionForm(initial=injection_initial, prefix="injection"),
+        "amendment": AmendmentForm(prefix="amendment"),
+    }
+
+
+def _render(
+    request: StaffRequest,
+    session: TreatmentSession,
+    bound: dict[str, forms.BaseForm] | None = None,
+    sign_errors: list[str] | None = None,
+) -> HttpResponse:
+    note = _note(session)
+    checklist = Checklist.objects.filter(session=session).select_related("weight").first()
+    actor = request.actor
+    context: dict[str, Any] = {
+        "session": session,
+        "course": session.course,
+        "patient": session.course.patient,
+        "checklist": checklist,
+        "note": note,
+        "injections": list(note.injections.all()) if note else [],
+        "forms": {**_forms(session, note), **(bound or {})},
+        "sign_errors": sign_errors or [],
+        "can_checklist": actor.can(Perm.COMPLETE_CHECKLIST),
+        "can_note": actor.can(Perm.RECORD_NOTE),
+        "can_sign": actor.can(Perm.SIGN_NOTE),
+        "can_schedule": actor.can(Perm.SCHEDULE_SESSION),
+        "nav": "patients",
+    }
+    status = 400 if bound or sign_errors else 200
+    return render(request, "staff/session_detail.html", context, status=status)
+
+
+@staff_view()
+def session_detail(request: StaffRequest, code: str) -> HttpResponse:
+    session = get_session(request.actor, code, Perm.VIEW_CLINICAL)
+    return _render(request, session)
+
+
+@staff_view()
+def session_edit(request: StaffRequest, code: str) -> HttpResponse:
+    session = get_session(request.actor, code, Perm.SCHEDULE_SESSION)
+    initial = {
+        "scheduled_at": timezone.localtime(session.scheduled_at),
+        "practitioner": session.practitioner_id,
+        "room": session.room,
+    }
+    form = SessionForm(request.POST or None, initial=initial, clinic_id=request.actor.clinic.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=request.actor, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Session {session.number} moved.")
+            return redirect("staff:course-detail", code=session.course.code)
+    context = {"form": form, "session": session, "patient": session.course.patient, "nav": "patients"}
+    return render(request, "staff/session_form.html", context)
+
+
+def _submit(
+    request: StaffRequest, session: TreatmentSession, kind: str, form: forms.BaseForm,
+    call: Any, message: str,
+) -> HttpResponse:
+    """Validate `form`, call the service, and redirect back or re-render with errors."""
+    if form.is_valid():
+        try:
+            call(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("staff:session-detail", code=session.code)
+    return _render(request, session, bound={kind: form})
+
+
+@require_POST
+@staff_view()
+def checklist_save(request: StaffRequest, code: str) -> HttpResponse:
+    session = get_session(request.actor, code, Perm.COMPLETE_CHECKLIST)
+    form = ChecklistForm(request.POST, prefix="checklist")
+
+    def call(**data: Any) -> None:
+        checklist = services.checklist_save(actor=request.actor, session=session, **data)
+        if not checklist.is_complete:
+            missing = ", ".join(checklist.missing_items())
+            messages.warning(request, f"Checklist saved but not complete. Still needed: {missing}.")
+
+    return _submit(request, session, "checklist", form, call, "Checklist saved.")
+
+
+@require_POST
+@staff_view()
+def note_save(request: StaffRequest, code: str) -> HttpResponse:
+    session = get_session(request.actor, code, Perm.RECORD_NOTE)
+    form = NoteForm(request.POST, prefix="note")
+
+    def call(**data: Any) -> None:
+        services.note_save(actor=request.actor, session=session, **data)
+
+    return _submit(request, session, "note", form, call, "Procedure note saved.")
+
+
+@require_POST
+@staff_view()
+def injection_add(request: StaffRequest, code: str) -> HttpResponse:
+    session = get_session(request.actor, code, Perm.RECORD_NOTE)
+    form = InjectionForm(request.POST, prefix="injection")
+    note = ProcedureNote.objects.filter(session=session).first()
+
+    def call(**data: Any) -> None:
+        if note is None:
+            raise ValidationError("Save the procedure note (antisepsis and numbing) first.")
+        services.injection_add(actor=request.actor, note=note, **data)
+
+    return _submit(request, session, "injection", form, call, "Injection added.")
+
+
+@require_POST
+@staff_view()
+def injection_remove(request: StaffRequest, code: str) -> HttpResponse:
+    injection = get_injection(request.actor, code, Perm.RECORD_NOTE)
+    session = injection.note.session
+    try:
+        services.injection_remove(actor=request.actor, injection=injection)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Injection removed.")
+    return redirect("staff:session-detail", code=session.code)
+
+
+@require_POST
+@staff_view()
+def note_sign(request: StaffRequest, code: str) -> HttpResponse:
+    session = get_session(request.actor, code, Perm.SIGN_NOTE)
+    note = ProcedureNote.objects.filter(session=session).first()
+    if note is None:
+        return _render(request, session, sign_errors=["There is no procedure note to sign yet."])
+    try:
+        services.note_sign(actor=request.actor, note=note)
+    except ValidationError as exc:
+        return _render(request, session, sign_errors=exc.messages)
+    messages.success(request, "Note signed and locked.")
+    return redirect("staff:session-detail", code=session.code)
+
+
+@require_POST
+@staff_view()
+def note_amend(request: StaffRequest, code: str) -> HttpResponse:
+    session = get_session(request.actor, code, Perm.SIGN_NOTE)
+    form = AmendmentForm(request.POST, prefix="amendment")
+    note = ProcedureNote.objects.filter(session=session).first()
+
+    def call(**data: Any) -> None:
+        if note is None:
+            raise ValidationError("There is no note to amend.")
+        services.note_amend(actor=request.actor, note=note, **data)
+
+    return _submit(request, session, "amendment", form, call, "Amendment added.")
