@@ -36,17 +36,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # Nurses prepare the patient and the session, but do not write or sign procedure notes.
     Role.NURSE: frozenset(
         _CLINICAL_READ
-        | {Perm.EDIT_DEMOGRAPHICS, Perm.EDIT_HISTORY, Perm.SCHEDULE_SESSION,
-           Perm.COMPLETE_CHECKLIST}
+        | {
+            Perm.EDIT_DEMOGRAPHICS,
+            Perm.EDIT_HISTORY,
+            Perm.SCHEDULE_SESSION,
+            Perm.COMPLETE_CHECKLIST,
+        }
     ),
     # Physiotherapists assess and follow up: they read the record and record evaluations.
-    Role.PHYSIOTHERAPIST: frozenset(
-        _CLINICAL_READ | {Perm.EDIT_HISTORY, Perm.RECORD_EVALUATION}
-    ),
+    Role.PHYSIOTHERAPIST: frozenset(_CLINICAL_READ | {Perm.EDIT_HISTORY, Perm.RECORD_EVALUATION}),
     # Reception runs the diary and the front desk: schedule and demographics, never notes.
     Role.RECEPTION: frozenset(
-        {Perm.VIEW_SCHEDULE, Perm.VIEW_DEMOGRAPHICS, Perm.EDIT_DEMOGRAPHICS,
-         Perm.SCHEDULE_SESSION}
+        {Perm.VIEW_SCHEDULE, Perm.VIEW_DEMOGRAPHICS, Perm.EDIT_DEMOGRAPHICS, Perm.SCHEDULE_SESSION}
     ),
     # Clinic admins (often the medical director) read everything and the audit trail, and
     # manage demographics and the diary, but write no clinical content.

@@ -61,7 +61,8 @@ def page(page: Page) -> Iterator[Page]:
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            problems.append(f"console error: {message.text} ({message.location['url']})")
+            where = message.location["url"] or page.url
+            problems.append(f"console error on {where}: {message.text}")
 
     def on_page_error(error: Error) -> None:
         problems.append(f"uncaught JavaScript error: {error}")

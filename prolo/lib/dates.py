@@ -11,7 +11,9 @@ def proposed_session_times(
     """Session times every `interval_days` from `start`, at local time `at`, timezone-aware."""
     tz = timezone.get_current_timezone()
     return [
-        timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=i * interval_days), at), tz)
+        timezone.make_aware(
+            dt.datetime.combine(start + dt.timedelta(days=i * interval_days), at), tz
+        )
         for i in range(count)
     ]
 

@@ -60,8 +60,11 @@ class HistoryFlagsForm(forms.ModelForm):
 
 class WeightForm(forms.Form):
     weight_kg = forms.DecimalField(
-        label="Weight (kg)", max_digits=4, decimal_places=1,
-        min_value=MIN_WEIGHT_KG, max_value=MAX_WEIGHT_KG,
+        label="Weight (kg)",
+        max_digits=4,
+        decimal_places=1,
+        min_value=MIN_WEIGHT_KG,
+        max_value=MAX_WEIGHT_KG,
         help_text=f"Between {MIN_WEIGHT_KG} and {MAX_WEIGHT_KG} kg, to one decimal place.",
     )
     measured_on = forms.DateField(label="Measured on", widget=DateInput())
@@ -90,7 +93,8 @@ class AllergyForm(forms.ModelForm):
 
 class EvaluationForm(forms.ModelForm):
     target_structures = forms.MultipleChoiceField(
-        choices=Structure.choices, widget=forms.CheckboxSelectMultiple,
+        choices=Structure.choices,
+        widget=forms.CheckboxSelectMultiple,
         label="Target structures",
     )
 
@@ -121,7 +125,8 @@ class ImagingForm(forms.ModelForm):
 def _practitioner_field(clinic_id: int) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         queryset=User.objects.filter(
-            memberships__clinic_id=clinic_id, memberships__role="physician",
+            memberships__clinic_id=clinic_id,
+            memberships__role="physician",
             memberships__active=True,
         ).order_by("last_name", "first_name"),
         required=False,
@@ -138,8 +143,13 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = TreatmentCourse
         fields = (
-            "course_type", "target_region", "laterality", "targets", "planned_sessions",
-            "interval_days", "start_date",
+            "course_type",
+            "target_region",
+            "laterality",
+            "targets",
+            "planned_sessions",
+            "interval_days",
+            "start_date",
         )
         widgets = {"start_date": DateInput()}
         help_texts = {
@@ -151,14 +161,16 @@ class CourseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["evaluation"].queryset = patient.evaluations.filter(eligibility="eligible")  # type: ignore[attr-defined]
         self.fields["practitioner"] = _practitioner_field(patient.clinic_id)
-        self.order_fields(["evaluation", *self.Meta.fields, "first_session_time",
-                           "practitioner", "room"])
+        self.order_fields(
+            ["evaluation", *self.Meta.fields, "first_session_time", "practitioner", "room"]
+        )
 
 
 class CourseStatusForm(forms.Form):
     status = forms.ChoiceField(choices=CourseStatus.choices, label="New status")
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
         help_text="Required when stopping a course.",
     )
 
@@ -178,8 +190,12 @@ class SessionForm(forms.ModelForm):
 
 class ChecklistForm(forms.ModelForm):
     weight_kg = forms.DecimalField(
-        label="Today's weight (kg)", max_digits=4, decimal_places=1, required=False,
-        min_value=MIN_WEIGHT_KG, max_value=MAX_WEIGHT_KG,
+        label="Today's weight (kg)",
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        min_value=MIN_WEIGHT_KG,
+        max_value=MAX_WEIGHT_KG,
         help_text="Recorded in the patient's weight history.",
     )
 

@@ -20,7 +20,9 @@ patient_urls = [
 ]
 
 evaluation_urls = [
-    path("patients/<uuid:code>/evaluations/new/", evaluations.evaluation_new, name="evaluation-new"),
+    path(
+        "patients/<uuid:code>/evaluations/new/", evaluations.evaluation_new, name="evaluation-new"
+    ),
     path("evaluations/<uuid:code>/", evaluations.evaluation_detail, name="evaluation-detail"),
     path("evaluations/<uuid:code>/edit/", evaluations.evaluation_edit, name="evaluation-edit"),
     path("imaging/<uuid:code>/file/", evaluations.imaging_file, name="imaging-file"),

@@ -226,7 +226,7 @@ class Migration(migrations.Migration):
                 ('anaesthetic_percent', models.DecimalField(decimal_places=2, max_digits=4, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(4)], verbose_name='anaesthetic (%)')),
                 ('diluent', models.CharField(choices=[('none', 'None'), ('saline', '0.9% saline'), ('bacteriostatic_saline', 'Bacteriostatic saline (benzyl alcohol)'), ('sterile_water', 'Sterile water'), ('bacteriostatic_water', 'Bacteriostatic water (benzyl alcohol)')], max_length=30)),
                 ('lot', models.CharField(blank=True, max_length=60, verbose_name='lot number')),
-                ('volume_ml', models.DecimalField(decimal_places=1, max_digits=4, validators=[django.core.validators.MinValueValidator(0.1), django.core.validators.MaxValueValidator(30)], verbose_name='volume (mL)')),
+                ('volume_ml', models.DecimalField(decimal_places=1, max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.1')), django.core.validators.MaxValueValidator(30)], verbose_name='volume (mL)')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='injections', to='clinic.procedurenote')),
             ],
@@ -372,11 +372,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='injection',
-            constraint=models.CheckConstraint(condition=models.Q(('dextrose_percent__gte', 0), ('dextrose_percent__lte', 50)), name='injection_dextrose_range', violation_error_message='Dextrose (%) must be between 0 and 50.'),
+            constraint=models.CheckConstraint(condition=models.Q(('dextrose_percent__gte', 0), ('dextrose_percent__lte', 50)), name='injection_dextrose_range', violation_error_message='Dextrose (%%) must be between 0 and 50.'),
         ),
         migrations.AddConstraint(
             model_name='injection',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('anaesthetic', 'none'), ('anaesthetic_percent', 0)), models.Q(models.Q(('anaesthetic', 'none'), _negated=True), ('anaesthetic_percent__gt', 0)), _connector='OR'), name='injection_anaesthetic_consistent', violation_error_message="Anaesthetic (%): give a strength above 0 when an anaesthetic is chosen, and 0 when it is 'None'."),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('anaesthetic', 'none'), ('anaesthetic_percent', 0)), models.Q(models.Q(('anaesthetic', 'none'), _negated=True), ('anaesthetic_percent__gt', 0)), _connector='OR'), name='injection_anaesthetic_consistent', violation_error_message="Anaesthetic (%%): give a strength above 0 when an anaesthetic is chosen, and 0 when it is 'None'."),
         ),
         migrations.AddConstraint(
             model_name='injection',

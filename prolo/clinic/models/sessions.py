@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -231,7 +232,7 @@ class Injection(models.Model):
         "volume (mL)",
         max_digits=4,
         decimal_places=1,
-        validators=[MinValueValidator(0.1), MaxValueValidator(30)],
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(30)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -246,13 +247,13 @@ class Injection(models.Model):
             models.CheckConstraint(
                 condition=Q(dextrose_percent__gte=0) & Q(dextrose_percent__lte=50),
                 name="injection_dextrose_range",
-                violation_error_message="Dextrose (%) must be between 0 and 50.",
+                violation_error_message="Dextrose (%%) must be between 0 and 50.",
             ),
             models.CheckConstraint(
                 condition=Q(anaesthetic="none", anaesthetic_percent=0)
                 | (~Q(anaesthetic="none") & Q(anaesthetic_percent__gt=0)),
                 name="injection_anaesthetic_consistent",
-                violation_error_message="Anaesthetic (%): give a strength above 0 when an anaesthetic is chosen, and 0 when it is 'None'.",
+                violation_error_message="Anaesthetic (%%): give a strength above 0 when an anaesthetic is chosen, and 0 when it is 'None'.",
             ),
             models.CheckConstraint(
                 condition=~Q(site_code="other") | ~Q(site_detail=""),

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from prolo.clinic.models import AuditAction, AuditEvent, Patient
 from prolo.clinic.permissions import Actor
@@ -21,7 +22,7 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return str(getattr(value, "code", value.pk))
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):
         return value.name or ""
     return value
 
@@ -55,12 +56,21 @@ def audit_log(
     )
 
 
-def create_audited(*, actor: Actor, instance: M, patient: Patient | None) -> M:
+def create_audited(
+    *,
+    actor: Actor,
+    instance: M,
+    patient: Patient | None,
+    action: AuditAction = AuditAction.CREATE,
+) -> M:
     """Validate, insert and audit a new row. Call inside the service's transaction."""
     instance.full_clean()
     instance.save(force_insert=True)
     audit_log(
-        actor=actor, action=AuditAction.CREATE, obj=instance, patient=patient,
+        actor=actor,
+        action=action,
+        obj=instance,
+        patient=patient,
         changes=snapshot(instance),
     )
     return instance

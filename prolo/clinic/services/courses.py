@@ -22,8 +22,13 @@ from prolo.clinic.services.patients import _strip
 from prolo.lib.dates import proposed_session_times
 
 COURSE_FIELDS = (
-    "course_type", "target_region", "laterality", "targets", "planned_sessions",
-    "interval_days", "start_date",
+    "course_type",
+    "target_region",
+    "laterality",
+    "targets",
+    "planned_sessions",
+    "interval_days",
+    "start_date",
 )
 
 
@@ -56,7 +61,10 @@ def course_plan(
     )
     for number, when in enumerate(times, start=1):
         session = TreatmentSession(
-            course=course, number=number, scheduled_at=when, practitioner=practitioner,
+            course=course,
+            number=number,
+            scheduled_at=when,
+            practitioner=practitioner,
             room=room.strip(),
         )
         create_audited(actor=actor, instance=session, patient=patient)

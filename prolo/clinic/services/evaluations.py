@@ -16,9 +16,19 @@ from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.patients import _strip
 
 EVALUATION_FIELDS = (
-    "evaluated_on", "referral_source", "presenting_complaint", "pain_onset",
-    "pain_duration_months", "baseline_pain", "target_region", "laterality", "target_structures",
-    "examination_findings", "working_diagnosis", "eligibility", "eligibility_reasons",
+    "evaluated_on",
+    "referral_source",
+    "presenting_complaint",
+    "pain_onset",
+    "pain_duration_months",
+    "baseline_pain",
+    "target_region",
+    "laterality",
+    "target_structures",
+    "examination_findings",
+    "working_diagnosis",
+    "eligibility",
+    "eligibility_reasons",
     "alternatives_discussed",
 )
 IMAGING_EXTENSIONS = {"pdf", "jpg", "jpeg", "png", "dcm"}

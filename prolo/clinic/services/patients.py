@@ -22,7 +22,14 @@ from prolo.clinic.services.audit import audit_log, create_audited, update_audite
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 130
 DEMOGRAPHIC_FIELDS = (
-    "mrn", "given_name", "family_name", "date_of_birth", "sex", "email", "phone", "address",
+    "mrn",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "email",
+    "phone",
+    "address",
     "preferred_language",
 )
 HISTORY_FLAG_FIELDS = ("pregnancy", "diabetes", "immunosuppressed", "bleeding_disorder")

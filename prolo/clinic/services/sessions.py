@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -27,13 +28,27 @@ from prolo.clinic.services.patients import _strip, weight_record
 
 CHECKLIST_FIELDS = (*Checklist.ITEMS, "nsaids_stopped_on", "takes_no_nsaids")
 NOTE_FIELDS = (
-    "antisepsis", "numbing", "heat_pack_minutes", "observations", "complications",
+    "antisepsis",
+    "numbing",
+    "heat_pack_minutes",
+    "observations",
+    "complications",
     "aftercare_given",
 )
 INJECTION_FIELDS = (
-    "site_code", "site_detail", "side", "structure", "guidance", "needle_gauge",
-    "needle_length_mm", "dextrose_percent", "anaesthetic", "anaesthetic_percent", "diluent",
-    "lot", "volume_ml",
+    "site_code",
+    "site_detail",
+    "side",
+    "structure",
+    "guidance",
+    "needle_gauge",
+    "needle_length_mm",
+    "dextrose_percent",
+    "anaesthetic",
+    "anaesthetic_percent",
+    "diluent",
+    "lot",
+    "volume_ml",
 )
 
 
@@ -65,7 +80,9 @@ def session_update(
     course_start = session.course.start_date
     if timezone.localtime(scheduled_at).date() < course_start:
         raise ValidationError(
-            {"scheduled_at": f"A session cannot be before its course starts ({course_start:%d %b %Y})."}
+            {
+                "scheduled_at": f"A session cannot be before its course starts ({course_start:%d %b %Y})."
+            }
         )
     changes = {"scheduled_at": scheduled_at, "practitioner": practitioner, "room": room.strip()}
     patient = session.course.patient
@@ -87,18 +104,33 @@ def checklist_save(
     stopped_on = items.get("nsaids_stopped_on")
     if stopped_on and stopped_on > timezone.localdate():
         raise ValidationError(
-            {"nsaids_stopped_on": "The date anti-inflammatories were stopped cannot be in the future."}
+            {
+                "nsaids_stopped_on": "The date anti-inflammatories were stopped cannot be in the future."
+            }
         )
     changes: dict[str, Any] = {k: v for k, v in items.items() if k in CHECKLIST_FIELDS}
     if weight_kg is not None:
         changes["weight"] = weight_record(actor=actor, patient=patient, weight_kg=weight_kg)
-    checklist, created = Checklist.objects.get_or_create(session=session)
-    for name, value in changes.items():
-        setattr(checklist, name, value)
-    complete = not checklist.missing_items()
-    changes["completed_at"] = timezone.now() if complete else None
-    changes["completed_by"] = actor.user if complete else None
+    checklist = Checklist.objects.select_for_update().filter(session=session).first()
+    if checklist is None:
+        checklist = Checklist(session=session, **changes)
+        for name, value in _completion(checklist, {}, actor).items():
+            setattr(checklist, name, value)
+        return create_audited(actor=actor, instance=checklist, patient=patient)
+    changes.update(_completion(checklist, changes, actor))
     return update_audited(actor=actor, instance=checklist, patient=patient, changes=changes)
+
+
+def _completion(checklist: Checklist, answers: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """Who completed the checklist and when, once `answers` are applied (None if incomplete)."""
+    probe = copy.copy(checklist)
+    for name, value in answers.items():
+        setattr(probe, name, value)
+    if probe.missing_items():
+        return {"completed_at": None, "completed_by": None}
+    if checklist.is_complete:  # still complete: keep the original completion
+        return {"completed_at": checklist.completed_at, "completed_by": checklist.completed_by}
+    return {"completed_at": timezone.now(), "completed_by": actor.user}
 
 
 @transaction.atomic
@@ -133,8 +165,11 @@ def injection_remove(*, actor: Actor, injection: Injection) -> None:
     require(actor, Perm.RECORD_NOTE)
     _refuse_if_signed(injection.note)
     audit_log(
-        actor=actor, action=AuditAction.DELETE, obj=injection,
-        patient=injection.note.session.course.patient, changes=snapshot(injection),
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=injection,
+        patient=injection.note.session.course.patient,
+        changes=snapshot(injection),
     )
     injection.delete()
 
@@ -153,7 +188,11 @@ def _sign_blockers(note: ProcedureNote) -> list[str]:
 def note_sign(*, actor: Actor, note: ProcedureNote) -> ProcedureNote:
     """Sign and lock the note; the session completes and a planned course becomes active."""
     require(actor, Perm.SIGN_NOTE)
-    note = ProcedureNote.objects.select_for_update().select_related("session__course__patient").get(pk=note.pk)
+    note = (
+        ProcedureNote.objects.select_for_update()
+        .select_related("session__course__patient")
+        .get(pk=note.pk)
+    )
     if note.is_signed:
         raise ValidationError(
             f"This note was already signed by {note.signed_by.display_name() if note.signed_by else 'someone'} "
@@ -165,16 +204,23 @@ def note_sign(*, actor: Actor, note: ProcedureNote) -> ProcedureNote:
     session, course = note.session, note.session.course
     patient = course.patient
     update_audited(
-        actor=actor, instance=note, patient=patient, action=AuditAction.SIGN,
+        actor=actor,
+        instance=note,
+        patient=patient,
+        action=AuditAction.SIGN,
         changes={"status": NoteStatus.SIGNED, "signed_at": timezone.now(), "signed_by": actor.user},
     )
     update_audited(
-        actor=actor, instance=session, patient=patient,
+        actor=actor,
+        instance=session,
+        patient=patient,
         changes={"status": SessionStatus.COMPLETED},
     )
     if course.status == CourseStatus.PLANNED:
         update_audited(
-            actor=actor, instance=course, patient=patient,
+            actor=actor,
+            instance=course,
+            patient=patient,
             changes={"status": CourseStatus.ACTIVE},
         )
     return note
@@ -186,4 +232,9 @@ def note_amend(*, actor: Actor, note: ProcedureNote, reason: str, text: str) -> 
     if not note.is_signed:
         raise ValidationError("Only a signed note is amended; edit the draft directly.")
     amendment = Amendment(note=note, author=actor.user, reason=reason.strip(), text=text.strip())
-    return create_audited(actor=actor, instance=amendment, patient=note.session.course.patient)
+    return create_audited(
+        actor=actor,
+        instance=amendment,
+        patient=note.session.course.patient,
+        action=AuditAction.AMEND,
+    )

@@ -20,7 +20,9 @@ from prolo.clinic.models import (
 from prolo.clinic.permissions import Actor, Perm
 
 
-def alerts_for(patient: Patient, allergies: list[Allergy], medications: list[Medication]) -> list[str]:
+def alerts_for(
+    patient: Patient, allergies: list[Allergy], medications: list[Medication]
+) -> list[str]:
     """Safety-relevant facts a clinician must see before injecting."""
     alerts = [
         f"Allergy: {a.substance} ({a.get_category_display()})" for a in allergies if a.flagged
@@ -52,11 +54,14 @@ def chart_context(actor: Actor, patient: Patient) -> dict[str, Any]:
     courses = _courses(patient)
     now = timezone.now()
     upcoming = [
-        s for c in courses for s in c.sessions.all()
+        s
+        for c in courses
+        for s in c.sessions.all()
         if s.status == "scheduled" and s.scheduled_at >= now
     ]
     context: dict[str, Any] = {
         "patient": patient,
+        "age": patient.age_on(timezone.localdate()),
         "courses": courses,
         "next_session": min(upcoming, key=lambda s: s.scheduled_at, default=None),
         "can_clinical": actor.can(Perm.VIEW_CLINICAL),
@@ -76,7 +81,8 @@ def chart_context(actor: Actor, patient: Patient) -> dict[str, Any]:
         conditions=list(patient.conditions.all()),
         latest_weight=patient.weights.first(),
         evaluations=list(
-            Evaluation.objects.filter(patient=patient).select_related("clinician")
+            Evaluation.objects.filter(patient=patient)
+            .select_related("clinician")
             .prefetch_related("imaging")
         ),
         alerts=alerts_for(patient, allergies, medications),

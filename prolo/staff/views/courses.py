@@ -19,7 +19,9 @@ from prolo.staff.forms import CourseForm, CourseStatusForm
 def course_new(request: StaffRequest, code: str) -> HttpResponse:
     patient = get_patient(request.actor, code, Perm.PLAN_COURSE)
     evaluation_code = parse_uuid(request.GET.get("evaluation", ""))
-    evaluation = patient.evaluations.filter(code=evaluation_code).first() if evaluation_code else None
+    evaluation = (
+        patient.evaluations.filter(code=evaluation_code).first() if evaluation_code else None
+    )
     initial = {
         "start_date": timezone.localdate(),
         "planned_sessions": 3,
@@ -64,7 +66,9 @@ def course_detail(request: StaffRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, f"Course is now {course.get_status_display().lower()}.")
                 return redirect("staff:course-detail", code=course.code)
-    sessions = course.sessions.select_related("practitioner", "checklist", "note").order_by("number")
+    sessions = course.sessions.select_related("practitioner", "checklist", "note").order_by(
+        "number"
+    )
     context = {
         "course": course,
         "patient": course.patient,

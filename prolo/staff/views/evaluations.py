@@ -29,7 +29,9 @@ def evaluation_new(request: StaffRequest, code: str) -> HttpResponse:
     form = EvaluationForm(request.POST or None, initial={"evaluated_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            evaluation = evaluation_record(actor=request.actor, patient=patient, **form.cleaned_data)
+            evaluation = evaluation_record(
+                actor=request.actor, patient=patient, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -53,7 +55,10 @@ def evaluation_edit(request: StaffRequest, code: str) -> HttpResponse:
             messages.success(request, "Evaluation saved.")
             return redirect("staff:evaluation-detail", code=evaluation.code)
     context = {
-        "form": form, "patient": evaluation.patient, "evaluation": evaluation, "nav": "patients",
+        "form": form,
+        "patient": evaluation.patient,
+        "evaluation": evaluation,
+        "nav": "patients",
     }
     return render(request, "staff/evaluation_form.html", context)
 
@@ -91,7 +96,9 @@ def imaging_file(request: StaffRequest, code: str) -> HttpResponse:
     if not study.file:
         raise Http404("This study has no attached file.")
     audit_log(
-        actor=request.actor, action=AuditAction.VIEW_FILE, obj=study,
+        actor=request.actor,
+        action=AuditAction.VIEW_FILE,
+        obj=study,
         patient=study.evaluation.patient,
     )
     filename = study.original_filename or study.file.name.rsplit("/", 1)[-1]

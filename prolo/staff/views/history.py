@@ -51,7 +51,9 @@ def _blank_forms(patient: Patient) -> dict[str, forms.BaseForm]:
     }
 
 
-def _render(request: StaffRequest, patient: Patient, forms_: dict[str, forms.BaseForm]) -> HttpResponse:
+def _render(
+    request: StaffRequest, patient: Patient, forms_: dict[str, forms.BaseForm]
+) -> HttpResponse:
     context = {
         "patient": patient,
         "forms": forms_,

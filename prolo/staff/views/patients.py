@@ -35,8 +35,7 @@ def _search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
             born = dt.date.fromisoformat(term)
         except ValueError:
             patients = patients.filter(
-                Q(family_name__icontains=term) | Q(given_name__icontains=term)
-                | Q(mrn__iexact=term)
+                Q(family_name__icontains=term) | Q(given_name__icontains=term) | Q(mrn__iexact=term)
             )
         else:
             patients = patients.filter(date_of_birth=born)

@@ -6,6 +6,7 @@ with that part's bound form so its errors show next to its fields.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -33,7 +34,10 @@ from prolo.staff.forms import (
 )
 
 _INJECTION_DEFAULTS = {
-    "guidance": "landmark", "needle_gauge": 27, "needle_length_mm": 38, "anaesthetic": "lidocaine",
+    "guidance": "landmark",
+    "needle_gauge": 27,
+    "needle_length_mm": 38,
+    "anaesthetic": "lidocaine",
     "diluent": "saline",
 }
 
@@ -50,13 +54,13 @@ def _note(session: TreatmentSession) -> ProcedureNote | None:
 def _forms(session: TreatmentSession, note: ProcedureNote | None) -> dict[str, forms.BaseForm]:
     checklist = Checklist.objects.filter(session=session).first()
     checklist_initial = model_to_dict(checklist, services.CHECKLIST_FIELDS) if checklist else {}
-    note_initial = (
-        model_to_dict(note, services.NOTE_FIELDS) if note else {"heat_pack_minutes": 15}
-    )
+    note_initial = model_to_dict(note, services.NOTE_FIELDS) if note else {"heat_pack_minutes": 15}
     injections = list(note.injections.all()) if note else []
     # Prefill from the last injection: consecutive sites usually share needle and solution.
     last = injections[-1] if injections else None
-    injection_initial = model_to_dict(last, services.INJECTION_FIELDS) if last else _INJECTION_DEFAULTS
+    injection_initial = (
+        model_to_dict(last, services.INJECTION_FIELDS) if last else _INJECTION_DEFAULTS
+    )
     return {
         "checklist": ChecklistForm(initial=checklist_initial, prefix="checklist"),
         "note": NoteForm(initial=note_initial, prefix="note"),
@@ -74,13 +78,15 @@ def _render(
     note = _note(session)
     checklist = Checklist.objects.filter(session=session).select_related("weight").first()
     actor = request.actor
+    injections = list(note.injections.all()) if note else []
     context: dict[str, Any] = {
         "session": session,
         "course": session.course,
         "patient": session.course.patient,
         "checklist": checklist,
         "note": note,
-        "injections": list(note.injections.all()) if note else [],
+        "injections": injections,
+        "total_volume": sum((i.volume_ml for i in injections), Decimal(0)),
         "forms": {**_forms(session, note), **(bound or {})},
         "sign_errors": sign_errors or [],
         "can_checklist": actor.can(Perm.COMPLETE_CHECKLIST),
@@ -116,13 +122,22 @@ def session_edit(request: StaffRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, f"Session {session.number} moved.")
             return redirect("staff:course-detail", code=session.course.code)
-    context = {"form": form, "session": session, "patient": session.course.patient, "nav": "patients"}
+    context = {
+        "form": form,
+        "session": session,
+        "patient": session.course.patient,
+        "nav": "patients",
+    }
     return render(request, "staff/session_form.html", context)
 
 
 def _submit(
-    request: StaffRequest, session: TreatmentSession, kind: str, form: forms.BaseForm,
-    call: Any, message: str,
+    request: StaffRequest,
+    session: TreatmentSession,
+    kind: str,
+    form: forms.BaseForm,
+    call: Any,
+    message: str,
 ) -> HttpResponse:
     """Validate `form`, call the service, and redirect back or re-render with errors."""
     if form.is_valid():

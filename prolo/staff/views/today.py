@@ -24,6 +24,4 @@ def today(request: StaffRequest) -> HttpResponse:
         .select_related("course__patient", "practitioner", "checklist", "note")
         .order_by("scheduled_at", "id")
     )
-    return render(
-        request, "staff/today.html", {"sessions": sessions, "day": day, "nav": "today"}
-    )
+    return render(request, "staff/today.html", {"sessions": sessions, "day": day, "nav": "today"})
