@@ -273,7 +273,13 @@ def test_it_needs_a_description_for_an_other_site(alice_actor, note):
     with pytest.raises(ValidationError) as exc:
         add_injection(alice_actor, note, site_code="other", site_detail="")
 
-    assert set(exc.value.message_dict) == {"site_detail"}
+    assert exc.value.messages == ["Site detail: describe the site when 'Other site' is chosen."]
+
+
+def test_it_accepts_an_other_site_with_its_description(alice_actor, note):
+    injection = add_injection(alice_actor, note, site_code="other", site_detail="Pisiform")
+
+    assert injection.site_label == "Pisiform"
 
 
 def test_it_rejects_a_site_outside_the_coded_list(alice_actor, note):
@@ -294,7 +300,13 @@ def test_it_needs_a_percentage_for_an_anaesthetic(alice_actor, note):
     with pytest.raises(ValidationError) as exc:
         add_injection(alice_actor, note, anaesthetic="lidocaine", anaesthetic_percent=Decimal(0))
 
-    assert set(exc.value.message_dict) == {"anaesthetic_percent"}
+    assert exc.value.messages[0].startswith("Anaesthetic (%): give a strength above 0")
+    assert not Injection.objects.exists()
+
+
+def test_it_rejects_an_anaesthetic_percent_without_an_anaesthetic(alice_actor, note):
+    with pytest.raises(ValidationError, match="Anaesthetic"):
+        add_injection(alice_actor, note, anaesthetic="none", anaesthetic_percent=Decimal("1"))
 
 
 def test_it_removes_a_draft_injection_with_an_audit_row(alice_actor, note):

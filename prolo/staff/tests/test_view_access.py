@@ -1,0 +1,172 @@
+"""Every staff view: the right roles get it, other roles get 403, another clinic's user 404.
+
+One table lists each view with the roles allowed; the tests walk it. A view added to urls.py
+without a row here fails `test_every_staff_url_is_in_the_table`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from prolo.clinic.services.evaluations import imaging_study_add
+from prolo.clinic.services.patients import medication_add
+from prolo.staff.urls import urlpatterns
+from prolo.testing import add_injection, make_course, make_evaluation, make_note, signed_session
+
+ALL = {"alice", "nora", "pete", "rita", "adam"}
+CLINICAL_READERS = {"alice", "nora", "pete", "adam"}
+
+
+@dataclass
+class World:
+    """One of each record of Riverside's patient Pat, for building URLs."""
+
+    patient: object
+    evaluation: object
+    study: object
+    course: object
+    session: object
+    injection: object
+    signed: object
+    medication: object
+
+
+@pytest.fixture
+def world(alice_actor, pat, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path
+    evaluation = make_evaluation(alice_actor, pat)
+    study = imaging_study_add(
+        actor=alice_actor, evaluation=evaluation, modality="ultrasound",
+        performed_on=evaluation.evaluated_on, findings="Thickened MCL",
+        file=SimpleUploadedFile("scan.png", b"\x89PNG fake", content_type="image/png"),
+    )
+    course = make_course(alice_actor, pat, evaluation)
+    session = course.sessions.get(number=2)
+    injection = add_injection(alice_actor, make_note(alice_actor, session))
+    medication = medication_add(
+        actor=alice_actor, patient=pat, name="Apixaban", dose="5 mg", drug_class="anticoagulant"
+    )
+    signed = signed_session(alice_actor, pat)
+    return World(pat, evaluation, study, course, session, injection, signed, medication)
+
+
+# name, method, how to build the URL arguments, roles allowed
+VIEWS: list[tuple[str, str, str, set[str]]] = [
+    ("today", "get", "", ALL),
+    ("patient-list", "get", "", ALL),
+    ("patient-new", "get", "", {"alice", "nora", "rita", "adam"}),
+    ("patient-chart", "get", "patient", ALL),
+    ("patient-edit", "get", "patient", {"alice", "nora", "rita", "adam"}),
+    ("patient-audit", "get", "patient", {"adam"}),
+    ("patient-history", "get", "patient", {"alice", "nora", "pete"}),
+    ("history-add", "post", "patient,weight", {"alice", "nora", "pete"}),
+    ("history-toggle", "post", "patient,medication,medication.pk", {"alice", "nora", "pete"}),
+    ("evaluation-new", "get", "patient", {"alice", "pete"}),
+    ("evaluation-detail", "get", "evaluation", CLINICAL_READERS),
+    ("evaluation-edit", "get", "evaluation", {"alice", "pete"}),
+    ("imaging-file", "get", "study", CLINICAL_READERS),
+    ("course-new", "get", "patient", {"alice"}),
+    ("course-detail", "get", "course", CLINICAL_READERS),
+    ("session-detail", "get", "session", CLINICAL_READERS),
+    ("session-edit", "get", "session", {"alice", "nora", "rita", "adam"}),
+    ("checklist-save", "post", "session", {"alice", "nora"}),
+    ("note-save", "post", "session", {"alice"}),
+    ("injection-add", "post", "session", {"alice"}),
+    ("injection-remove", "post", "injection", {"alice"}),
+    ("note-sign", "post", "session", {"alice"}),
+    ("note-amend", "post", "signed", {"alice"}),
+]
+
+
+def _url(name: str, spec: str, world: World) -> str:
+    args: list[object] = []
+    for part in filter(None, spec.split(",")):
+        if part == "medication.pk":
+            args.append(world.medication.pk)
+        elif part in ("weight", "medication"):
+            args.append(part)
+        else:
+            args.append(getattr(world, part).code)
+    return reverse(f"staff:{name}", args=args)
+
+
+def _request(client, method: str, url: str):
+    return client.get(url) if method == "get" else client.post(url, {})
+
+
+@pytest.fixture
+def staff(alice, nora, pete, rita, adam):
+    return {"alice": alice, "nora": nora, "pete": pete, "rita": rita, "adam": adam}
+
+
+@pytest.mark.parametrize(("name", "method", "spec", "allowed"), VIEWS)
+def test_allowed_roles_get_the_view(name, method, spec, allowed, world, staff, client_for):
+    url = _url(name, spec, world)
+    for username in sorted(allowed):
+        response = _request(client_for(staff[username]), method, url)
+        # 400 is a re-rendered form with field errors (an empty POST), which is still access.
+        assert response.status_code in (200, 302, 400), (username, response.status_code)
+
+
+@pytest.mark.parametrize(("name", "method", "spec", "allowed"), VIEWS)
+def test_other_roles_get_403(name, method, spec, allowed, world, staff, client_for):
+    url = _url(name, spec, world)
+    for username in sorted(ALL - allowed):
+        response = _request(client_for(staff[username]), method, url)
+        assert response.status_code == 403, (username, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "spec", "allowed"), [v for v in VIEWS if v[2]]
+)
+def test_another_clinics_user_gets_404(name, method, spec, allowed, world, charlie, client_for):
+    response = _request(client_for(charlie), method, _url(name, spec, world))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("name", "method", "spec", "allowed"), VIEWS)
+def test_signed_out_users_are_sent_to_sign_in(name, method, spec, allowed, world, client):
+    response = _request(client, method, _url(name, spec, world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_another_clinics_patients_are_not_listed(world, charlie, client_for, olga):
+    page = client_for(charlie).get(reverse("staff:patient-list")).content.decode()
+    assert "Novak" in page
+    assert "Fields" not in page
+
+
+def test_every_staff_url_is_in_the_table():
+    assert {p.name for p in urlpatterns} == {v[0] for v in VIEWS}
+
+
+def test_reception_sees_demographics_but_no_clinical_content(world, rita, client_for):
+    page = client_for(rita).get(reverse("staff:patient-chart", args=[world.patient.code]))
+    html = page.content.decode()
+    assert "Pat Fields" in html
+    assert "Apixaban" not in html
+    assert "Evaluations" not in html
+    assert world.evaluation.working_diagnosis not in html
+
+
+def test_the_chart_alerts_a_clinician_to_anticoagulants(world, nora, client_for):
+    html = client_for(nora).get(reverse("staff:patient-chart", args=[world.patient.code]))
+    assert "Anticoagulant: Apixaban" in html.content.decode()
+
+
+def test_a_weight_out_of_range_is_refused_with_a_message_naming_the_field(
+    world, nora, client_for
+):
+    url = reverse("staff:history-add", args=[world.patient.code, "weight"])
+    response = client_for(nora).post(
+        url, {"weight-weight_kg": "900", "weight-measured_on": "2026-01-01"}
+    )
+    assert response.status_code == 200
+    assert "Weight (kg): Ensure this value is less than or equal to 350.0" in response.content.decode()
+    assert not world.patient.weights.filter(weight_kg=Decimal("900")).exists()
