@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -35,7 +35,7 @@ def require(actor: Actor, perm: Perm) -> None:
 def _get(queryset: QuerySet[M], code: uuid.UUID | str) -> M:
     try:
         return queryset.get(code=code)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError):  # malformed code
+    except (ObjectDoesNotExist, ValueError, ValidationError):  # missing, or a malformed code
         raise Http404("No such record in this clinic.") from None
 
 

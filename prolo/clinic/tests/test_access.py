@@ -23,8 +23,11 @@ def _records(actor, patient):
     """One record of each protected type, keyed by its access helper."""
     session = signed_session(actor, patient, injections=1)
     evaluation = session.course.evaluation
+    assert evaluation is not None
     study = ImagingStudy.objects.create(
-        evaluation=evaluation, modality="xray", performed_on=evaluation.evaluated_on,
+        evaluation=evaluation,
+        modality="xray",
+        performed_on=evaluation.evaluated_on,
         findings="Medial joint space narrowing.",
     )
     return {

@@ -4,19 +4,21 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from prolo.clinic.models import AuditEvent, Condition, Patient, WeightMeasurement
+from prolo.clinic.models import AuditAction, AuditEvent, Condition, Patient, WeightMeasurement
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
 from prolo.clinic.services.patients import chart_open
 from prolo.testing import make_course, make_evaluation, signed_session
 
 
 def test_audit_log_records_who_where_on_whom_and_what(adam_actor, adam, clinic, pat):
-    event = audit_log(actor=adam_actor, action="view_chart", obj=pat, patient=pat)
+    event = audit_log(actor=adam_actor, action=AuditAction.VIEW_CHART, obj=pat, patient=pat)
 
     event.refresh_from_db()
     assert (event.actor, event.clinic, event.patient) == (adam, clinic, pat)
     assert (event.action, event.object_type, event.object_code) == (
-        "view_chart", "patient", str(pat.code),
+        "view_chart",
+        "patient",
+        str(pat.code),
     )
     assert event.changes == {}
     assert event.at is not None
@@ -50,7 +52,9 @@ def test_update_audited_saves_and_records_only_the_changed_fields(nora_actor, pa
     pat.address = "Typed but not part of this change"
 
     update_audited(
-        actor=nora_actor, instance=pat, patient=pat,
+        actor=nora_actor,
+        instance=pat,
+        patient=pat,
         changes={"phone": "01632 960002", "given_name": "Pat"},
     )
 

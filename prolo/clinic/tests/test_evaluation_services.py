@@ -88,7 +88,9 @@ def test_it_requires_alternatives_before_marking_eligible(alice_actor, pat):
     with pytest.raises(ValidationError) as exc:
         make_evaluation(alice_actor, pat, alternatives_discussed="  ")
 
-    assert exc.value.messages[0].startswith("Alternatives discussed: prolotherapy is not first-line")
+    assert exc.value.messages[0].startswith(
+        "Alternatives discussed: prolotherapy is not first-line"
+    )
     assert not Evaluation.objects.exists()
 
 

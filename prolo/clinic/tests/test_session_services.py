@@ -139,7 +139,7 @@ def test_completing_the_checklist_records_who_and_when(nora_actor, nora, session
     checklist.refresh_from_db()
     assert checklist.is_complete
     assert checklist.completed_by == nora
-    assert checklist.weight.weight_kg == Decimal("72.5")
+    assert checklist.weight == WeightMeasurement.objects.get(weight_kg=Decimal("72.5"))
     assert checklist.missing_items() == []
 
 
