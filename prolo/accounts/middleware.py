@@ -7,8 +7,8 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 
 from prolo.clinic.models import Membership
 from prolo.clinic.permissions import Actor

@@ -29,6 +29,7 @@ from prolo.clinic.demo_data import (
     Case,
     History,
     Plan,
+    Seen,
 )
 from prolo.clinic.models import (
     Anaesthetic,
@@ -85,7 +86,11 @@ class Cast:
 
 @contextmanager
 def _clock(moment: dt.datetime) -> Iterator[None]:
-    """Run the services as if it were `moment`: a past visit is dated and audited on its day."""
+    """Run the services as if it were `moment`: a past visit is dated and audited on its day.
+
+    The services stamp dates, signatures and audit rows with timezone.now(); moving that clock
+    records history as it would have happened, without past-dated entry points in the services.
+    """
     with mock.patch.object(timezone, "now", return_value=moment):
         yield
 
@@ -250,20 +255,19 @@ def _course(cast: Cast, evaluation: Evaluation, case: Case, plan: Plan, today: d
             _checklist(cast, sessions[0], case.history, "consent")  # consented at evaluation
     for session in sessions[: plan.signed]:
         _perform(cast, session, case, plan)
-    _finish(cast, course, sessions, case, today)
+    _finish(cast, course, sessions, case.history, plan, today)
 
 
 def _finish(
     cast: Cast,
     course: TreatmentCourse,
     sessions: list[TreatmentSession],
-    case: Case,
+    history: History,
+    plan: Plan,
     today: dt.date,
 ) -> None:
     """Close the course, or bring its next session's checklist to where the plan says."""
-    plan = case.plan
-    assert plan is not None
-    course.refresh_from_db()
+    course.refresh_from_db()  # signing the first note made it active
     if plan.status == CourseStatus.COMPLETED:
         with _clock(sessions[-1].scheduled_at + dt.timedelta(hours=1)):
             course_set_status(actor=cast.physician, course=course, status=plan.status)
@@ -274,7 +278,7 @@ def _finish(
             )
     elif plan.checklist not in ("", "consent"):
         upcoming = sessions[plan.signed]
-        _checklist(cast, upcoming, case.history, plan.checklist)
+        _checklist(cast, upcoming, history, plan.checklist)
         if plan.checklist == "note":
             _write_note(cast, upcoming, plan)
 
@@ -282,7 +286,9 @@ def _finish(
 def _add_case(cast: Cast, case: Case, number: int, today: dt.date) -> None:
     seen, plan = case.seen, case.plan
     if seen is None:
-        _register(cast, case, number, _clinic_day(today + dt.timedelta(case.registered), today))
+        _register(
+            cast, case, number, _clinic_day(today + dt.timedelta(days=case.registered), today)
+        )
         return
     if plan is not None:
         evaluated_on = _first_session_day(plan, today) - dt.timedelta(days=14)
@@ -297,15 +303,13 @@ def _add_case(cast: Cast, case: Case, number: int, today: dt.date) -> None:
             actor=cast.physio if seen.by == "physio" else cast.physician,
             patient=patient,
             evaluated_on=evaluated_on,
-            **_evaluation_fields(case),
+            **_evaluation_fields(seen),
         )
     if plan is not None:
         _course(cast, evaluation, case, plan, today)
 
 
-def _evaluation_fields(case: Case) -> dict[str, Any]:
-    seen = case.seen
-    assert seen is not None
+def _evaluation_fields(seen: Seen) -> dict[str, Any]:
     finding, eligible = seen.finding, seen.eligibility == "eligible"
     reasons = seen.reasons or (
         "Chronic pain despite at least 3 months of exercise therapy; no contraindication "

@@ -102,8 +102,12 @@ def _plan(page: Page, check: Callable[[], None]) -> None:
 
 def _checklist(page: Page, check: Callable[[], None]) -> None:
     for label in (
-        "Identity confirmed", "Consent on file", "Takes no anti-inflammatories",
-        "Protein-rich meal eaten", "Contraindications rechecked", "Site marked",
+        "Identity confirmed",
+        "Consent on file",
+        "Takes no anti-inflammatories",
+        "Protein-rich meal eaten",
+        "Contraindications rechecked",
+        "Site marked",
     ):
         page.get_by_label(label).check()
     page.get_by_label("Today's weight (kg)").fill("68.4")
@@ -118,8 +122,11 @@ def _note(page: Page, check: Callable[[], None]) -> None:
     page.get_by_role("button", name="Save note").click()
     expect(page.get_by_role("heading", name="Add an injection")).to_be_visible()
     check()
-    sites = [("knee-mcl", "ligament", "0.5"), ("knee-pes", "enthesis", "0.5"),
-             ("knee-ia", "joint", "6")]
+    sites = [
+        ("knee-mcl", "ligament", "0.5"),
+        ("knee-pes", "enthesis", "0.5"),
+        ("knee-ia", "joint", "6"),
+    ]
     for site, structure, volume in sites:
         _field(page, "Site").select_option(site)
         page.get_by_label("Side").select_option("left")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class AuthedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User
     actor: Actor | None
     memberships: list[Membership]
 

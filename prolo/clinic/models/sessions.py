@@ -85,7 +85,7 @@ class Checklist(models.Model):
 
     def missing_items(self) -> list[str]:
         missing = [
-            str(self._meta.get_field(name).verbose_name)
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
             for name in self.ITEMS
             if not getattr(self, name)
         ]

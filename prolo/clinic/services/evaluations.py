@@ -102,5 +102,5 @@ def imaging_study_add(
         original_filename=(file.name or "")[:255] if file else "",
     )
     if file is not None:
-        study.file = file  # type: ignore[assignment]
+        study.file = file
     return create_audited(actor=actor, instance=study, patient=evaluation.patient)

@@ -57,7 +57,9 @@ def _strip(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_mrn_free(actor: Actor, mrn: str, exclude_pk: int | None = None) -> None:
-    taken = Patient.objects.filter(clinic=actor.clinic, mrn__iexact=mrn).exclude(pk=exclude_pk)
+    taken = Patient.objects.filter(clinic=actor.clinic, mrn__iexact=mrn)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
         raise ValidationError({"mrn": f"MRN {mrn} is already used by another patient."})
 

@@ -56,6 +56,10 @@ def _checklist_state(session: TreatmentSession) -> str:
 
 @time_machine.travel(SUNDAY, tick=False)
 class LoadDemoTests(TestCase):
+    output: StringIO
+    riverside: Clinic
+    hilltop: Clinic
+
     @classmethod
     def setUpTestData(cls):
         cls.output = StringIO()
@@ -107,6 +111,7 @@ class LoadDemoTests(TestCase):
         amendment = Amendment.objects.select_related("note").get()
 
         assert amendment.note.is_signed
+        assert amendment.note.signed_at is not None
         assert amendment.created_at > amendment.note.signed_at
 
     def test_riverside_has_sessions_today_in_different_checklist_states(self):

@@ -23,8 +23,12 @@ def _queries(client, url: str) -> int:
 def _add_patients(actor, start: int, count: int) -> None:
     for i in range(start, start + count):
         patient = patient_register(
-            actor=actor, mrn=f"Q-{i:04d}", given_name=f"Given{i}", family_name=f"Family{i}",
-            date_of_birth=dt.date(1970, 1, 1), sex="male",
+            actor=actor,
+            mrn=f"Q-{i:04d}",
+            given_name=f"Given{i}",
+            family_name=f"Family{i}",
+            date_of_birth=dt.date(1970, 1, 1),
+            sex="male",
         )
         make_course(actor, patient, planned_sessions=2)
 

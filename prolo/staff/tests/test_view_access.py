@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,14 +27,14 @@ CLINICAL_READERS = {"alice", "nora", "pete", "adam"}
 class World:
     """One of each record of Riverside's patient Pat, for building URLs."""
 
-    patient: object
-    evaluation: object
-    study: object
-    course: object
-    session: object
-    injection: object
-    signed: object
-    medication: object
+    patient: Any
+    evaluation: Any
+    study: Any
+    course: Any
+    session: Any
+    injection: Any
+    signed: Any
+    medication: Any
 
 
 @pytest.fixture
@@ -41,8 +42,11 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path
     evaluation = make_evaluation(alice_actor, pat)
     study = imaging_study_add(
-        actor=alice_actor, evaluation=evaluation, modality="ultrasound",
-        performed_on=evaluation.evaluated_on, findings="Thickened MCL",
+        actor=alice_actor,
+        evaluation=evaluation,
+        modality="ultrasound",
+        performed_on=evaluation.evaluated_on,
+        findings="Thickened MCL",
         file=SimpleUploadedFile("scan.png", b"\x89PNG fake", content_type="image/png"),
     )
     course = make_course(alice_actor, pat, evaluation)
@@ -121,9 +125,7 @@ def test_other_roles_get_403(name, method, spec, allowed, world, staff, client_f
         assert response.status_code == 403, (username, response.status_code)
 
 
-@pytest.mark.parametrize(
-    ("name", "method", "spec", "allowed"), [v for v in VIEWS if v[2]]
-)
+@pytest.mark.parametrize(("name", "method", "spec", "allowed"), [v for v in VIEWS if v[2]])
 def test_another_clinics_user_gets_404(name, method, spec, allowed, world, charlie, client_for):
     response = _request(client_for(charlie), method, _url(name, spec, world))
     assert response.status_code == 404
@@ -160,13 +162,13 @@ def test_the_chart_alerts_a_clinician_to_anticoagulants(world, nora, client_for)
     assert "Anticoagulant: Apixaban" in html.content.decode()
 
 
-def test_a_weight_out_of_range_is_refused_with_a_message_naming_the_field(
-    world, nora, client_for
-):
+def test_a_weight_out_of_range_is_refused_with_a_message_naming_the_field(world, nora, client_for):
     url = reverse("staff:history-add", args=[world.patient.code, "weight"])
     response = client_for(nora).post(
         url, {"weight-weight_kg": "900", "weight-measured_on": "2026-01-01"}
     )
     assert response.status_code == 200
-    assert "Weight (kg): Ensure this value is less than or equal to 350.0" in response.content.decode()
+    assert (
+        "Weight (kg): Ensure this value is less than or equal to 350.0" in response.content.decode()
+    )
     assert not world.patient.weights.filter(weight_kg=Decimal("900")).exists()

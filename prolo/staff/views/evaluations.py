@@ -91,7 +91,7 @@ def evaluation_detail(request: StaffRequest, code: str) -> HttpResponse:
 
 
 @staff_view()
-def imaging_file(request: StaffRequest, code: str) -> HttpResponse:
+def imaging_file(request: StaffRequest, code: str) -> FileResponse:
     study = get_imaging_study(request.actor, code, Perm.VIEW_CLINICAL)
     if not study.file:
         raise Http404("This study has no attached file.")
@@ -101,5 +101,5 @@ def imaging_file(request: StaffRequest, code: str) -> HttpResponse:
         obj=study,
         patient=study.evaluation.patient,
     )
-    filename = study.original_filename or study.file.name.rsplit("/", 1)[-1]
+    filename = study.original_filename or f"{study.code}"
     return FileResponse(study.file.open("rb"), as_attachment=True, filename=filename)

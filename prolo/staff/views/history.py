@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_patient
-from prolo.clinic.models import Patient
+from prolo.clinic.models import Condition, Medication, Patient
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services import patients as services
 from prolo.lib.forms import add_service_errors
@@ -98,10 +98,13 @@ def history_add(request: StaffRequest, code: str, kind: str) -> HttpResponse:
 def history_item_toggle(request: StaffRequest, code: str, kind: str, pk: int) -> HttpResponse:
     """Mark a medication stopped or a condition resolved (or back to active)."""
     patient = get_patient(request.actor, code, Perm.EDIT_HISTORY)
-    related = {"medication": patient.medications, "condition": patient.conditions}
-    if kind not in related:
+    item: Condition | Medication | None
+    if kind == "medication":
+        item = patient.medications.filter(pk=pk).first()
+    elif kind == "condition":
+        item = patient.conditions.filter(pk=pk).first()
+    else:
         raise Http404("Unknown history section.")
-    item = related[kind].filter(pk=pk).first()
     if item is None:
         raise Http404("No such entry.")
     services.history_item_set_active(actor=request.actor, item=item, active=not item.active)
