@@ -12,6 +12,7 @@ from prolo.clinic.models import (
     Eligibility,
     Evaluation,
     Patient,
+    SessionStatus,
     TreatmentCourse,
     TreatmentSession,
     User,
@@ -87,4 +88,19 @@ def course_set_status(
     changes: dict[str, Any] = {"status": status}
     if status == CourseStatus.STOPPED:
         changes["stop_reason"] = reason
-    return update_audited(actor=actor, instance=course, patient=course.patient, changes=changes)
+    update_audited(actor=actor, instance=course, patient=course.patient, changes=changes)
+    _cancel_open_sessions(actor, course)
+    return course
+
+
+def _cancel_open_sessions(actor: Actor, course: TreatmentCourse) -> None:
+    """A closed course keeps no bookings: its still-scheduled sessions are cancelled."""
+    if course.is_open:
+        return
+    for session in course.sessions.filter(status=SessionStatus.SCHEDULED):
+        update_audited(
+            actor=actor,
+            instance=session,
+            patient=course.patient,
+            changes={"status": SessionStatus.CANCELLED},
+        )

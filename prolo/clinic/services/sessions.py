@@ -188,10 +188,14 @@ def _sign_blockers(note: ProcedureNote) -> list[str]:
 def note_sign(*, actor: Actor, note: ProcedureNote) -> ProcedureNote:
     """Sign and lock the note; the session completes and a planned course becomes active."""
     require(actor, Perm.SIGN_NOTE)
-    note = (
-        ProcedureNote.objects.select_for_update()
-        .select_related("session__course__patient")
-        .get(pk=note.pk)
+    # Lock the row and re-read it: two physicians pressing "sign" at once get one signature.
+    caller_note, note = (
+        note,
+        (
+            ProcedureNote.objects.select_for_update()
+            .select_related("session__course__patient")
+            .get(pk=note.pk)
+        ),
     )
     if note.is_signed:
         raise ValidationError(
@@ -223,7 +227,8 @@ def note_sign(*, actor: Actor, note: ProcedureNote) -> ProcedureNote:
             patient=patient,
             changes={"status": CourseStatus.ACTIVE},
         )
-    return note
+    caller_note.refresh_from_db()
+    return caller_note
 
 
 @transaction.atomic

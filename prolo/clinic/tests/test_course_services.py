@@ -182,3 +182,10 @@ def test_a_closed_course_cannot_move(alice_actor, course, closed, target):
 def test_a_physiotherapist_cannot_change_a_courses_status(pete_actor, course):
     with pytest.raises(PermissionDenied):
         course_set_status(actor=pete_actor, course=course, status="active")
+
+
+def test_stopping_a_course_cancels_its_remaining_sessions(alice_actor, pat):
+    course = make_course(alice_actor, pat)
+    course_set_status(actor=alice_actor, course=course, status="stopped", reason="Moved away")
+    assert set(course.sessions.values_list("status", flat=True)) == {"cancelled"}
+    assert course.sessions.filter(status="scheduled").count() == 0
