@@ -5,20 +5,32 @@ import datetime as dt
 from django.utils import timezone
 
 
+class NonexistentLocalTime(ValueError):
+    """The wall-clock time is skipped or repeated on that day (a daylight-saving change)."""
+
+
+def local_datetime(day: dt.date, at: dt.time) -> dt.datetime:
+    """`day` at `at` in the current time zone; refuses times a clock change skips or repeats."""
+    tz = timezone.get_current_timezone()
+    naive = dt.datetime.combine(day, at)
+    early = naive.replace(tzinfo=tz, fold=0)
+    late = naive.replace(tzinfo=tz, fold=1)
+    round_trip = early.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    if round_trip != naive or early.utcoffset() != late.utcoffset():
+        raise NonexistentLocalTime(f"{at:%H:%M} on {day:%d %b %Y} falls in a clock change.")
+    return early
+
+
 def proposed_session_times(
     start: dt.date, at: dt.time, count: int, interval_days: int
 ) -> list[dt.datetime]:
     """Session times every `interval_days` from `start`, at local time `at`, timezone-aware."""
-    tz = timezone.get_current_timezone()
-    return [
-        timezone.make_aware(
-            dt.datetime.combine(start + dt.timedelta(days=i * interval_days), at), tz
-        )
-        for i in range(count)
-    ]
+    days = [start + dt.timedelta(days=i * interval_days) for i in range(count)]
+    return [local_datetime(day, at) for day in days]
 
 
 def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
-    return start, start + dt.timedelta(days=1)
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz)
+    return start, end

@@ -12,6 +12,7 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError next to the fields it names, the rest at the top."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
+        relocate_constraint_errors(form)
         return
     for name, errors in exc.error_dict.items():
         target = name if name in form.fields and name != NON_FIELD_ERRORS else None
@@ -20,6 +21,33 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
                 label = name.replace("_", " ")
                 error = ValidationError(f"{label.capitalize()}: {' '.join(error.messages)}")
             form.add_error(target, error)
+    relocate_constraint_errors(form)
+
+
+def relocate_constraint_errors(form: forms.BaseForm) -> None:
+    """Move a database-constraint error beside the field its rule is about.
+
+    Django reports a CheckConstraint violation as a form-wide error; our constraints carry the
+    field they are about as their `violation_error_code`, so the error can sit next to it,
+    linked for screen readers, instead of only in the summary.
+    """
+    if NON_FIELD_ERRORS not in form.errors:
+        return
+    errors = form.errors[NON_FIELD_ERRORS].as_data()
+    moving = [e for e in errors if e.code in form.fields]
+    if not moving:
+        return
+    del form.errors[NON_FIELD_ERRORS]
+    for error in errors:
+        form.add_error(error.code if error in moving else None, error)
+
+
+class ParseModelForm(forms.ModelForm):
+    """A ModelForm used only to parse and validate (see staff/forms.py)."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # not in django-stubs
+        relocate_constraint_errors(self)
 
 
 class DateInput(forms.DateInput):
@@ -41,11 +69,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def no_nul(value: str) -> None:
-    if "\x00" in value:
-        raise ValidationError("Text cannot contain NUL characters.")
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:

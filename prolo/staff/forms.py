@@ -6,8 +6,6 @@ an `instance` (that would mutate the model before the service audits the change)
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 
 from prolo.clinic.models import (
@@ -32,7 +30,7 @@ from prolo.clinic.services.evaluations import EVALUATION_FIELDS
 from prolo.clinic.services.patients import DEMOGRAPHIC_FIELDS, HISTORY_FLAG_FIELDS
 from prolo.clinic.services.sessions import CHECKLIST_FIELDS, INJECTION_FIELDS, NOTE_FIELDS
 from prolo.clinic.sites import site_choices
-from prolo.lib.forms import DateInput, DateTimeInput, TimeInput
+from prolo.lib.forms import DateInput, DateTimeInput, ParseModelForm, TimeInput
 
 
 class PatientSearchForm(forms.Form):
@@ -45,14 +43,14 @@ class PatientSearchForm(forms.Form):
     )
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(ParseModelForm):
     class Meta:
         model = Patient
         fields = DEMOGRAPHIC_FIELDS
         widgets = {"date_of_birth": DateInput(), "address": forms.Textarea(attrs={"rows": 3})}
 
 
-class HistoryFlagsForm(forms.ModelForm):
+class HistoryFlagsForm(ParseModelForm):
     class Meta:
         model = Patient
         fields = HISTORY_FLAG_FIELDS
@@ -70,7 +68,7 @@ class WeightForm(forms.Form):
     measured_on = forms.DateField(label="Measured on", widget=DateInput())
 
 
-class ConditionForm(forms.ModelForm):
+class ConditionForm(ParseModelForm):
     class Meta:
         model = Condition
         fields = ("name", "onset", "notes")
@@ -78,20 +76,20 @@ class ConditionForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class MedicationForm(forms.ModelForm):
+class MedicationForm(ParseModelForm):
     class Meta:
         model = Medication
         fields = ("name", "dose", "drug_class")
         labels = {"name": "Medication"}
 
 
-class AllergyForm(forms.ModelForm):
+class AllergyForm(ParseModelForm):
     class Meta:
         model = Allergy
         fields = ("substance", "category", "reaction")
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(ParseModelForm):
     target_structures = forms.MultipleChoiceField(
         choices=Structure.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -113,11 +111,16 @@ class EvaluationForm(forms.ModelForm):
         }
 
 
-class ImagingForm(forms.ModelForm):
+class ImagingForm(ParseModelForm):
     class Meta:
         model = ImagingStudy
         fields = ("modality", "performed_on", "findings", "file")
-        widgets = {"performed_on": DateInput(), "findings": forms.Textarea(attrs={"rows": 3})}
+        # A plain file input: a new study has no file to clear.
+        widgets = {
+            "performed_on": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "file": forms.FileInput(),
+        }
         labels = {"file": "Attach a file (optional)"}
         help_texts = {"file": "PDF, JPEG, PNG or DICOM."}
 
@@ -135,7 +138,7 @@ def _practitioner_field(clinic_id: int) -> forms.ModelChoiceField:
     )
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(ParseModelForm):
     evaluation = forms.ModelChoiceField(queryset=Evaluation.objects.none(), label="From evaluation")
     first_session_time = forms.TimeField(label="Time of each session", widget=TimeInput())
     room = forms.CharField(max_length=60, required=False)
@@ -175,7 +178,7 @@ class CourseStatusForm(forms.Form):
     )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ParseModelForm):
     class Meta:
         model = TreatmentSession
         fields = ("scheduled_at", "room")
@@ -188,7 +191,7 @@ class SessionForm(forms.ModelForm):
         self.order_fields(["scheduled_at", "practitioner", "room"])
 
 
-class ChecklistForm(forms.ModelForm):
+class ChecklistForm(ParseModelForm):
     weight_kg = forms.DecimalField(
         label="Today's weight (kg)",
         max_digits=4,
@@ -204,12 +207,8 @@ class ChecklistForm(forms.ModelForm):
         fields = CHECKLIST_FIELDS
         widgets = {"nsaids_stopped_on": DateInput()}
 
-    def clean_weight_kg(self) -> Decimal | None:
-        value: Decimal | None = self.cleaned_data.get("weight_kg")
-        return value
 
-
-class NoteForm(forms.ModelForm):
+class NoteForm(ParseModelForm):
     class Meta:
         model = ProcedureNote
         fields = NOTE_FIELDS
@@ -221,7 +220,7 @@ class NoteForm(forms.ModelForm):
         help_texts = {"heat_pack_minutes": "Usually 10–15 minutes after the injections."}
 
 
-class InjectionForm(forms.ModelForm):
+class InjectionForm(ParseModelForm):
     site_code = forms.ChoiceField(choices=site_choices(), label="Site")
 
     class Meta:
@@ -234,7 +233,7 @@ class InjectionForm(forms.ModelForm):
         }
 
 
-class AmendmentForm(forms.ModelForm):
+class AmendmentForm(ParseModelForm):
     class Meta:
         model = Amendment
         fields = ("reason", "text")

@@ -73,16 +73,19 @@ class TreatmentCourse(models.Model):
                 condition=Q(planned_sessions__gte=1)
                 & Q(planned_sessions__lte=MAX_PLANNED_SESSIONS),
                 name="planned_sessions_range",
+                violation_error_code="planned_sessions",
                 violation_error_message="Planned sessions must be between 1 and 20.",
             ),
             models.CheckConstraint(
                 condition=Q(interval_days__gte=1) & Q(interval_days__lte=MAX_INTERVAL_DAYS),
                 name="interval_days_range",
+                violation_error_code="interval_days",
                 violation_error_message="Interval must be between 1 and 180 days.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="stopped") | ~Q(stop_reason=""),
                 name="stopped_course_has_reason",
+                violation_error_code="stop_reason",
                 violation_error_message="Stop reason: give the reason the course was stopped.",
             ),
         ]

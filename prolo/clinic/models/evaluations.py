@@ -86,17 +86,20 @@ class Evaluation(models.Model):
             models.CheckConstraint(
                 condition=Q(baseline_pain__gte=0) & Q(baseline_pain__lte=10),
                 name="baseline_pain_0_10",
+                violation_error_code="baseline_pain",
                 violation_error_message="Baseline pain must be a whole number from 0 to 10.",
             ),
             # A decision needs its reasons, and "eligible" needs the alternatives discussed.
             models.CheckConstraint(
                 condition=Q(eligibility="pending") | ~Q(eligibility_reasons=""),
                 name="eligibility_decision_has_reasons",
+                violation_error_code="eligibility_reasons",
                 violation_error_message="Eligibility reasons: give the reasons for the eligibility decision.",
             ),
             models.CheckConstraint(
                 condition=~Q(eligibility="eligible") | ~Q(alternatives_discussed=""),
                 name="eligible_requires_alternatives",
+                violation_error_code="alternatives_discussed",
                 violation_error_message="Alternatives discussed: prolotherapy is not first-line; record the alternatives discussed before marking the patient eligible.",
             ),
         ]
@@ -128,7 +131,7 @@ class ImagingStudy(models.Model):
     modality = models.CharField(max_length=20, choices=Modality.choices)
     performed_on = models.DateField()
     findings = models.TextField()
-    file = models.FileField(upload_to=imaging_upload_to, blank=True)
+    file = models.FileField(upload_to=imaging_upload_to, blank=True, max_length=255)
     original_filename = models.CharField(max_length=255, blank=True)
 
     class Meta:

@@ -115,6 +115,7 @@ class WeightMeasurement(models.Model):
             models.CheckConstraint(
                 condition=Q(weight_kg__gte=MIN_WEIGHT_KG) & Q(weight_kg__lte=MAX_WEIGHT_KG),
                 name="weight_in_range",
+                violation_error_code="weight_kg",
                 violation_error_message="Weight must be between 2.0 and 350.0 kg.",
             )
         ]

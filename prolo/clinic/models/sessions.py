@@ -145,7 +145,10 @@ class ProcedureNote(models.Model):
                 violation_error_message="A signed note needs its signer and signing time.",
             ),
             models.CheckConstraint(
-                condition=Q(heat_pack_minutes__lte=60), name="heat_pack_minutes_max"
+                condition=Q(heat_pack_minutes__lte=60),
+                name="heat_pack_minutes_max",
+                violation_error_code="heat_pack_minutes",
+                violation_error_message="Heat pack (minutes) must be 60 or fewer.",
             ),
         ]
 
@@ -242,22 +245,26 @@ class Injection(models.Model):
             models.CheckConstraint(
                 condition=Q(volume_ml__gt=0),
                 name="injection_volume_positive",
+                violation_error_code="volume_ml",
                 violation_error_message="Volume (mL) must be more than 0.",
             ),
             models.CheckConstraint(
                 condition=Q(dextrose_percent__gte=0) & Q(dextrose_percent__lte=50),
                 name="injection_dextrose_range",
+                violation_error_code="dextrose_percent",
                 violation_error_message="Dextrose (%%) must be between 0 and 50.",
             ),
             models.CheckConstraint(
                 condition=Q(anaesthetic="none", anaesthetic_percent=0)
                 | (~Q(anaesthetic="none") & Q(anaesthetic_percent__gt=0)),
                 name="injection_anaesthetic_consistent",
+                violation_error_code="anaesthetic_percent",
                 violation_error_message="Anaesthetic (%%): give a strength above 0 when an anaesthetic is chosen, and 0 when it is 'None'.",
             ),
             models.CheckConstraint(
                 condition=~Q(site_code="other") | ~Q(site_detail=""),
                 name="injection_other_site_described",
+                violation_error_code="site_detail",
                 violation_error_message="Site detail: describe the site when 'Other site' is chosen.",
             ),
         ]

@@ -19,8 +19,8 @@ from prolo.clinic.models import (
 )
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import create_audited, update_audited
-from prolo.clinic.services.patients import _strip
-from prolo.lib.dates import proposed_session_times
+from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
+from prolo.lib.dates import NonexistentLocalTime, proposed_session_times
 
 COURSE_FIELDS = (
     "course_type",
@@ -52,14 +52,20 @@ def course_plan(
         raise ValidationError(
             {"evaluation": "A course can only be planned from an evaluation marked eligible."}
         )
-    fields = _strip({k: v for k, v in fields.items() if k in COURSE_FIELDS})
+    fields = pick(fields, COURSE_FIELDS)
+    check_practitioner(actor, practitioner)
+    if "start_date" in fields:
+        check_plausible_date("start_date", fields["start_date"])
     course = TreatmentCourse(
         patient=patient, evaluation=evaluation, created_by=actor.user, **fields
     )
     create_audited(actor=actor, instance=course, patient=patient)
-    times = proposed_session_times(
-        course.start_date, first_session_time, course.planned_sessions, course.interval_days
-    )
+    try:
+        times = proposed_session_times(
+            course.start_date, first_session_time, course.planned_sessions, course.interval_days
+        )
+    except NonexistentLocalTime as exc:
+        raise ValidationError({"first_session_time": f"{exc} Choose another time."}) from None
     for number, when in enumerate(times, start=1):
         session = TreatmentSession(
             course=course,

@@ -13,7 +13,7 @@ from prolo.clinic.access import require
 from prolo.clinic.models import Evaluation, ImagingStudy, Patient, Structure
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import create_audited, update_audited
-from prolo.clinic.services.patients import _strip
+from prolo.clinic.services.fields import pick
 
 EVALUATION_FIELDS = (
     "evaluated_on",
@@ -51,7 +51,7 @@ def _check_evaluation(fields: dict[str, Any]) -> None:
 @transaction.atomic
 def evaluation_record(*, actor: Actor, patient: Patient, **fields: Any) -> Evaluation:
     require(actor, Perm.RECORD_EVALUATION)
-    fields = _strip({k: v for k, v in fields.items() if k in EVALUATION_FIELDS})
+    fields = pick(fields, EVALUATION_FIELDS)
     _check_evaluation(fields)
     evaluation = Evaluation(patient=patient, clinician=actor.user, **fields)
     return create_audited(actor=actor, instance=evaluation, patient=patient)
@@ -60,7 +60,7 @@ def evaluation_record(*, actor: Actor, patient: Patient, **fields: Any) -> Evalu
 @transaction.atomic
 def evaluation_update(*, actor: Actor, evaluation: Evaluation, **fields: Any) -> Evaluation:
     require(actor, Perm.RECORD_EVALUATION)
-    fields = _strip({k: v for k, v in fields.items() if k in EVALUATION_FIELDS})
+    fields = pick(fields, EVALUATION_FIELDS)
     _check_evaluation(fields)
     return update_audited(
         actor=actor, instance=evaluation, patient=evaluation.patient, changes=fields
@@ -68,7 +68,7 @@ def evaluation_update(*, actor: Actor, evaluation: Evaluation, **fields: Any) ->
 
 
 def _check_upload(upload: UploadedFile | None) -> None:
-    if upload is None:
+    if not upload:
         return
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -101,6 +101,6 @@ def imaging_study_add(
         findings=findings.strip(),
         original_filename=(file.name or "")[:255] if file else "",
     )
-    if file is not None:
+    if file:
         study.file = file
     return create_audited(actor=actor, instance=study, patient=evaluation.patient)

@@ -19,6 +19,7 @@ from prolo.clinic.models import (
 )
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import audit_log, create_audited, update_audited
+from prolo.clinic.services.fields import pick
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 130
 DEMOGRAPHIC_FIELDS = (
@@ -33,6 +34,9 @@ DEMOGRAPHIC_FIELDS = (
     "preferred_language",
 )
 HISTORY_FLAG_FIELDS = ("pregnancy", "diabetes", "immunosuppressed", "bleeding_disorder")
+CONDITION_FIELDS = ("name", "onset", "active", "notes")
+MEDICATION_FIELDS = ("name", "dose", "drug_class", "active")
+ALLERGY_FIELDS = ("substance", "category", "reaction")
 
 
 def _check_date_of_birth(born: dt.date) -> None:
@@ -43,17 +47,6 @@ def _check_date_of_birth(born: dt.date) -> None:
         raise ValidationError(
             {"date_of_birth": f"Date of birth is more than {OLDEST_PLAUSIBLE_AGE_YEARS} years ago."}
         )
-
-
-def _strip(values: dict[str, Any]) -> dict[str, Any]:
-    cleaned = {}
-    for name, value in values.items():
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise ValidationError({name: "Text cannot contain NUL characters."})
-            value = value.strip()
-        cleaned[name] = value
-    return cleaned
 
 
 def _check_mrn_free(actor: Actor, mrn: str, exclude_pk: int | None = None) -> None:
@@ -67,7 +60,7 @@ def _check_mrn_free(actor: Actor, mrn: str, exclude_pk: int | None = None) -> No
 @transaction.atomic
 def patient_register(*, actor: Actor, **fields: Any) -> Patient:
     require(actor, Perm.EDIT_DEMOGRAPHICS)
-    fields = _strip({k: v for k, v in fields.items() if k in DEMOGRAPHIC_FIELDS})
+    fields = pick(fields, DEMOGRAPHIC_FIELDS)
     _check_date_of_birth(fields["date_of_birth"])
     _check_mrn_free(actor, fields["mrn"])
     patient = Patient(clinic=actor.clinic, **fields)
@@ -77,7 +70,7 @@ def patient_register(*, actor: Actor, **fields: Any) -> Patient:
 @transaction.atomic
 def patient_update(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
     require(actor, Perm.EDIT_DEMOGRAPHICS)
-    fields = _strip({k: v for k, v in fields.items() if k in DEMOGRAPHIC_FIELDS})
+    fields = pick(fields, DEMOGRAPHIC_FIELDS)
     if "date_of_birth" in fields:
         _check_date_of_birth(fields["date_of_birth"])
     if "mrn" in fields:
@@ -88,7 +81,7 @@ def patient_update(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
 @transaction.atomic
 def patient_history_update(*, actor: Actor, patient: Patient, **flags: Any) -> Patient:
     require(actor, Perm.EDIT_HISTORY)
-    changes = {k: v for k, v in flags.items() if k in HISTORY_FLAG_FIELDS}
+    changes = pick(flags, HISTORY_FLAG_FIELDS)
     return update_audited(actor=actor, instance=patient, patient=patient, changes=changes)
 
 
@@ -109,21 +102,21 @@ def weight_record(
 @transaction.atomic
 def condition_add(*, actor: Actor, patient: Patient, **fields: Any) -> Condition:
     require(actor, Perm.EDIT_HISTORY)
-    condition = Condition(patient=patient, **_strip(fields))
+    condition = Condition(patient=patient, **pick(fields, CONDITION_FIELDS))
     return create_audited(actor=actor, instance=condition, patient=patient)
 
 
 @transaction.atomic
 def medication_add(*, actor: Actor, patient: Patient, **fields: Any) -> Medication:
     require(actor, Perm.EDIT_HISTORY)
-    medication = Medication(patient=patient, **_strip(fields))
+    medication = Medication(patient=patient, **pick(fields, MEDICATION_FIELDS))
     return create_audited(actor=actor, instance=medication, patient=patient)
 
 
 @transaction.atomic
 def allergy_add(*, actor: Actor, patient: Patient, **fields: Any) -> Allergy:
     require(actor, Perm.EDIT_HISTORY)
-    allergy = Allergy(patient=patient, **_strip(fields))
+    allergy = Allergy(patient=patient, **pick(fields, ALLERGY_FIELDS))
     return create_audited(actor=actor, instance=allergy, patient=patient)
 
 

@@ -24,7 +24,8 @@ from prolo.clinic.models import (
 )
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
-from prolo.clinic.services.patients import _strip, weight_record
+from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
+from prolo.clinic.services.patients import weight_record
 
 CHECKLIST_FIELDS = (*Checklist.ITEMS, "nsaids_stopped_on", "takes_no_nsaids")
 NOTE_FIELDS = (
@@ -57,6 +58,31 @@ def _refuse_if_closed(session: TreatmentSession) -> None:
         raise ValidationError("This session's note is signed: add an amendment instead.")
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError("This session was cancelled.")
+    course = session.course
+    if not course.is_open:
+        raise ValidationError(f"This course is {course.get_status_display().lower()}.")
+
+
+def _lock(session_pk: int) -> TreatmentSession:
+    """Lock the session row and re-read it, course and patient included.
+
+    Every write to a session, its checklist, note or injections takes this lock first, so a
+    note cannot change between the moment it is checked and the moment it is signed.
+    """
+    return (
+        TreatmentSession.objects.select_for_update(of=("self",))
+        .select_related("course__patient")
+        .get(pk=session_pk)
+    )
+
+
+def _lock_draft(note: ProcedureNote) -> tuple[TreatmentSession, ProcedureNote]:
+    """The locked session and a fresh copy of its note, refused unless both are still open."""
+    session = _lock(note.session_id)
+    note = ProcedureNote.objects.get(pk=note.pk)
+    _refuse_if_signed(note)
+    _refuse_if_closed(session)
+    return session, note
 
 
 def _refuse_if_signed(note: ProcedureNote) -> None:
@@ -76,7 +102,10 @@ def session_update(
     room: str,
 ) -> TreatmentSession:
     require(actor, Perm.SCHEDULE_SESSION)
+    session = _lock(session.pk)
     _refuse_if_closed(session)
+    check_practitioner(actor, practitioner)
+    check_plausible_date("scheduled_at", timezone.localtime(scheduled_at).date())
     course_start = session.course.start_date
     if timezone.localtime(scheduled_at).date() < course_start:
         raise ValidationError(
@@ -99,6 +128,7 @@ def checklist_save(
 ) -> Checklist:
     """Record checklist answers; the checklist completes when every item is confirmed."""
     require(actor, Perm.COMPLETE_CHECKLIST)
+    session = _lock(session.pk)
     _refuse_if_closed(session)
     patient = session.course.patient
     stopped_on = items.get("nsaids_stopped_on")
@@ -108,7 +138,7 @@ def checklist_save(
                 "nsaids_stopped_on": "The date anti-inflammatories were stopped cannot be in the future."
             }
         )
-    changes: dict[str, Any] = {k: v for k, v in items.items() if k in CHECKLIST_FIELDS}
+    changes: dict[str, Any] = pick(items, CHECKLIST_FIELDS)
     if weight_kg is not None:
         changes["weight"] = weight_record(actor=actor, patient=patient, weight_kg=weight_kg)
     checklist = Checklist.objects.select_for_update().filter(session=session).first()
@@ -137,38 +167,41 @@ def _completion(checklist: Checklist, answers: dict[str, Any], actor: Actor) -> 
 def note_save(*, actor: Actor, session: TreatmentSession, **fields: Any) -> ProcedureNote:
     """Create or update the draft procedure note of a session."""
     require(actor, Perm.RECORD_NOTE)
-    _refuse_if_closed(session)
-    fields = _strip({k: v for k, v in fields.items() if k in NOTE_FIELDS})
-    patient = session.course.patient
+    fields = pick(fields, NOTE_FIELDS)
     note = ProcedureNote.objects.filter(session=session).first()
     if note is None:
+        session = _lock(session.pk)
+        _refuse_if_closed(session)
         return create_audited(
-            actor=actor, instance=ProcedureNote(session=session, **fields), patient=patient
+            actor=actor,
+            instance=ProcedureNote(session=session, **fields),
+            patient=session.course.patient,
         )
-    _refuse_if_signed(note)
+    session, note = _lock_draft(note)
+    patient = session.course.patient
     return update_audited(actor=actor, instance=note, patient=patient, changes=fields)
 
 
 @transaction.atomic
 def injection_add(*, actor: Actor, note: ProcedureNote, **fields: Any) -> Injection:
     require(actor, Perm.RECORD_NOTE)
-    _refuse_if_signed(note)
-    fields = _strip({k: v for k, v in fields.items() if k in INJECTION_FIELDS})
+    session, note = _lock_draft(note)
+    fields = pick(fields, INJECTION_FIELDS)
     if fields.get("anaesthetic") == "none" and not fields.get("anaesthetic_percent"):
         fields["anaesthetic_percent"] = Decimal(0)
     injection = Injection(note=note, **fields)
-    return create_audited(actor=actor, instance=injection, patient=note.session.course.patient)
+    return create_audited(actor=actor, instance=injection, patient=session.course.patient)
 
 
 @transaction.atomic
 def injection_remove(*, actor: Actor, injection: Injection) -> None:
     require(actor, Perm.RECORD_NOTE)
-    _refuse_if_signed(injection.note)
+    session, _ = _lock_draft(injection.note)
     audit_log(
         actor=actor,
         action=AuditAction.DELETE,
         obj=injection,
-        patient=injection.note.session.course.patient,
+        patient=session.course.patient,
         changes=snapshot(injection),
     )
     injection.delete()
@@ -176,7 +209,7 @@ def injection_remove(*, actor: Actor, injection: Injection) -> None:
 
 def _sign_blockers(note: ProcedureNote) -> list[str]:
     blockers = []
-    checklist = Checklist.objects.filter(session=note.session).first()
+    checklist = Checklist.objects.filter(session_id=note.session_id).first()
     if checklist is None or not checklist.is_complete:
         blockers.append("The pre-procedure checklist is not complete.")
     if not note.injections.exists():
@@ -188,24 +221,20 @@ def _sign_blockers(note: ProcedureNote) -> list[str]:
 def note_sign(*, actor: Actor, note: ProcedureNote) -> ProcedureNote:
     """Sign and lock the note; the session completes and a planned course becomes active."""
     require(actor, Perm.SIGN_NOTE)
-    # Lock the row and re-read it: two physicians pressing "sign" at once get one signature.
-    caller_note, note = (
-        note,
-        (
-            ProcedureNote.objects.select_for_update()
-            .select_related("session__course__patient")
-            .get(pk=note.pk)
-        ),
-    )
+    # Two physicians pressing "sign" at once get one signature: the session lock serialises.
+    caller_note = note
+    session = _lock(note.session_id)
+    note = ProcedureNote.objects.select_related("signed_by").get(pk=note.pk)
     if note.is_signed:
         raise ValidationError(
             f"This note was already signed by {note.signed_by.display_name() if note.signed_by else 'someone'} "
             f"on {timezone.localtime(note.signed_at):%d %b %Y %H:%M}."
         )
+    _refuse_if_closed(session)
     blockers = _sign_blockers(note)
     if blockers:
         raise ValidationError(blockers)
-    session, course = note.session, note.session.course
+    course = session.course
     patient = course.patient
     update_audited(
         actor=actor,

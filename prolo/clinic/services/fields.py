@@ -1,0 +1,58 @@
+"""Input hygiene shared by the services: keep only known fields, strip text, refuse NULs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from prolo.clinic.models import Membership, Role, User
+from prolo.clinic.permissions import Actor
+
+
+def pick(values: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    """The `allowed` fields of `values`, with text stripped; NUL bytes are refused by field.
+
+    PostgreSQL rejects NUL in text (SQLite does not), so it is refused here, where the field
+    can still be named, rather than failing at the database.
+    """
+    allowed = set(allowed)
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in allowed:
+            continue
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValidationError({name: "Text cannot contain NUL characters."})
+            value = value.strip()
+        cleaned[name] = value
+    return cleaned
+
+
+# Bounds that catch typing slips (a year of 0206 or 9026), not clinical rules.
+PLAUSIBLE_YEARS_BACK = 5
+PLAUSIBLE_YEARS_AHEAD = 2
+
+
+def check_plausible_date(field: str, day: dt.date) -> None:
+    today = timezone.localdate()
+    earliest = today.replace(year=today.year - PLAUSIBLE_YEARS_BACK, day=min(today.day, 28))
+    latest = today.replace(year=today.year + PLAUSIBLE_YEARS_AHEAD, day=min(today.day, 28))
+    if not earliest <= day <= latest:
+        raise ValidationError(
+            {field: f"Choose a date between {earliest:%d %b %Y} and {latest:%d %b %Y}."}
+        )
+
+
+def check_practitioner(actor: Actor, practitioner: User | None) -> None:
+    """A session's practitioner injects: a physician of the acting clinic, or nobody yet."""
+    if practitioner is None:
+        return
+    is_physician_here = Membership.objects.filter(
+        user=practitioner, clinic=actor.clinic, role=Role.PHYSICIAN, active=True
+    ).exists()
+    if not is_physician_here:
+        raise ValidationError({"practitioner": "Choose a physician of this clinic."})
