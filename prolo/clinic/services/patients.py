@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from prolo.clinic.access import require
@@ -132,7 +133,7 @@ def history_item_set_active(
 
 
 @transaction.atomic
-def chart_open(*, actor: Actor, patient: Patient) -> None:
-    """Every opening of a patient's chart is audited, whoever opens it."""
+def chart_open(*, actor: Actor, patient: Patient, part: Model | None = None) -> None:
+    """Every opening of a patient's chart, or a page of it (`part`), is audited."""
     require(actor, Perm.VIEW_DEMOGRAPHICS)
-    audit_log(actor=actor, action=AuditAction.VIEW_CHART, obj=patient, patient=patient)
+    audit_log(actor=actor, action=AuditAction.VIEW_CHART, obj=part or patient, patient=patient)

@@ -172,3 +172,24 @@ def test_a_weight_out_of_range_is_refused_with_a_message_naming_the_field(world,
         "Weight (kg): Ensure this value is less than or equal to 350.0" in response.content.decode()
     )
     assert not world.patient.weights.filter(weight_kg=Decimal("900")).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [
+        ("session-detail", "session"),
+        ("evaluation-detail", "evaluation"),
+        ("course-detail", "course"),
+        ("patient-history", "patient"),
+    ],
+)
+def test_opening_any_clinical_page_of_the_chart_is_audited(name, part, world, nora, client_for):
+    from prolo.clinic.models import AuditEvent
+
+    record = getattr(world, part)
+    before = AuditEvent.objects.filter(action="view_chart", actor=nora).count()
+    client_for(nora).get(reverse(f"staff:{name}", args=[record.code]))
+    event = AuditEvent.objects.filter(action="view_chart", actor=nora).latest("id")
+    assert AuditEvent.objects.filter(action="view_chart", actor=nora).count() == before + 1
+    assert event.patient_id == world.patient.pk
+    assert event.object_code == str(record.code)

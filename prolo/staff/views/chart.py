@@ -74,7 +74,7 @@ def chart_context(actor: Actor, patient: Patient) -> dict[str, Any]:
     if not context["can_clinical"]:
         return context
     allergies = list(patient.allergies.all())
-    medications = list(patient.medications.all())
+    medications = [m for m in patient.medications.all() if m.active]
     context.update(
         allergies=allergies,
         medications=medications,

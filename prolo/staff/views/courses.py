@@ -6,9 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from prolo.clinic.access import get_course, get_patient
+from prolo.clinic.access import get_course, get_patient, require
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.courses import course_plan, course_set_status
+from prolo.clinic.services.patients import chart_open
 from prolo.lib.forms import add_service_errors, parse_uuid
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
@@ -57,7 +58,7 @@ def course_detail(request: StaffRequest, code: str) -> HttpResponse:
     course = get_course(request.actor, code, Perm.VIEW_CLINICAL)
     form = CourseStatusForm(request.POST or None)
     if request.method == "POST":
-        course = get_course(request.actor, code, Perm.PLAN_COURSE)
+        require(request.actor, Perm.PLAN_COURSE)
         if form.is_valid():
             try:
                 course_set_status(actor=request.actor, course=course, **form.cleaned_data)
@@ -66,6 +67,7 @@ def course_detail(request: StaffRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, f"Course is now {course.get_status_display().lower()}.")
                 return redirect("staff:course-detail", code=course.code)
+    chart_open(actor=request.actor, patient=course.patient, part=course)
     sessions = course.sessions.select_related("practitioner", "checklist", "note").order_by(
         "number"
     )

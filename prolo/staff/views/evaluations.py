@@ -17,6 +17,7 @@ from prolo.clinic.services.evaluations import (
     evaluation_update,
     imaging_study_add,
 )
+from prolo.clinic.services.patients import chart_open
 from prolo.lib.forms import add_service_errors
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
@@ -77,6 +78,7 @@ def evaluation_detail(request: StaffRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, "Imaging study added.")
                 return redirect("staff:evaluation-detail", code=evaluation.code)
+    chart_open(actor=request.actor, patient=evaluation.patient, part=evaluation)
     context = {
         "evaluation": evaluation,
         "patient": evaluation.patient,

@@ -54,6 +54,7 @@ def _blank_forms(patient: Patient) -> dict[str, forms.BaseForm]:
 def _render(
     request: StaffRequest, patient: Patient, forms_: dict[str, forms.BaseForm]
 ) -> HttpResponse:
+    services.chart_open(actor=request.actor, patient=patient, part=None)
     context = {
         "patient": patient,
         "forms": forms_,

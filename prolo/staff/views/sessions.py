@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_injection, get_session
-from prolo.clinic.models import Checklist, ProcedureNote, TreatmentSession
+from prolo.clinic.models import Checklist, Injection, ProcedureNote, TreatmentSession
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services import sessions as services
+from prolo.clinic.services.patients import chart_open
 from prolo.lib.forms import add_service_errors
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
@@ -51,11 +52,11 @@ def _note(session: TreatmentSession) -> ProcedureNote | None:
     )
 
 
-def _forms(session: TreatmentSession, note: ProcedureNote | None) -> dict[str, forms.BaseForm]:
-    checklist = Checklist.objects.filter(session=session).first()
+def _forms(
+    checklist: Checklist | None, note: ProcedureNote | None, injections: list[Injection]
+) -> dict[str, forms.BaseForm]:
     checklist_initial = model_to_dict(checklist, services.CHECKLIST_FIELDS) if checklist else {}
     note_initial = model_to_dict(note, services.NOTE_FIELDS) if note else {"heat_pack_minutes": 15}
-    injections = list(note.injections.all()) if note else []
     # Prefill from the last injection: consecutive sites usually share needle and solution.
     last = injections[-1] if injections else None
     injection_initial = (
@@ -75,6 +76,7 @@ def _render(
     bound: dict[str, forms.BaseForm] | None = None,
     sign_errors: list[str] | None = None,
 ) -> HttpResponse:
+    chart_open(actor=request.actor, patient=session.course.patient, part=session)
     note = _note(session)
     checklist = Checklist.objects.filter(session=session).select_related("weight").first()
     actor = request.actor
@@ -87,7 +89,7 @@ def _render(
         "note": note,
         "injections": injections,
         "total_volume": sum((i.volume_ml for i in injections), Decimal(0)),
-        "forms": {**_forms(session, note), **(bound or {})},
+        "forms": {**_forms(checklist, note, injections), **(bound or {})},
         "sign_errors": sign_errors or [],
         "can_checklist": actor.can(Perm.COMPLETE_CHECKLIST),
         "can_note": actor.can(Perm.RECORD_NOTE),
@@ -144,6 +146,11 @@ def _submit(
         try:
             call(**form.cleaned_data)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                # A refusal about the session's state (signed, cancelled, no note yet), not a
+                # field: the form it came from is no longer shown, so say it as a message.
+                messages.error(request, " ".join(exc.messages))
+                return redirect("staff:session-detail", code=session.code)
             add_service_errors(form, exc)
         else:
             messages.success(request, message)
@@ -217,6 +224,10 @@ def note_sign(request: StaffRequest, code: str) -> HttpResponse:
     try:
         services.note_sign(actor=request.actor, note=note)
     except ValidationError as exc:
+        note.refresh_from_db()
+        if note.is_signed:  # signed before, or by someone else meanwhile: no sign panel to show
+            messages.error(request, " ".join(exc.messages))
+            return redirect("staff:session-detail", code=session.code)
         return _render(request, session, sign_errors=exc.messages)
     messages.success(request, "Note signed and locked.")
     return redirect("staff:session-detail", code=session.code)
