@@ -38,6 +38,10 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def envstr(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
 def envsecret(name: str, default: str = "") -> str:
     """Read NAME, or the contents of the file named by NAME_FILE (for Docker/systemd secrets)."""
     path = os.environ.get(f"{name}_FILE")

@@ -13,6 +13,11 @@ patient_urls = [
     path("patients/<uuid:code>/history/", history.history, name="patient-history"),
     path("patients/<uuid:code>/history/<slug:kind>/", history.history_add, name="history-add"),
     path(
+        "patients/<uuid:code>/allergies/<int:pk>/remove/",
+        history.allergy_remove,
+        name="allergy-remove",
+    ),
+    path(
         "patients/<uuid:code>/history/<slug:kind>/<int:pk>/toggle/",
         history.history_item_toggle,
         name="history-toggle",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 
@@ -38,3 +39,12 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["clinic", "patient", "-at"])]
+
+    @property
+    def object_label(self) -> str:
+        """'Treatment session' rather than the stored model name 'treatmentsession'."""
+        try:
+            model = apps.get_model("clinic", self.object_type)
+        except LookupError:
+            return self.object_type
+        return str(model._meta.verbose_name).capitalize()

@@ -19,7 +19,7 @@ from prolo.clinic.models import (
     WeightMeasurement,
 )
 from prolo.clinic.permissions import Actor, Perm
-from prolo.clinic.services.audit import audit_log, create_audited, update_audited
+from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
 from prolo.clinic.services.fields import pick
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 130
@@ -119,6 +119,20 @@ def allergy_add(*, actor: Actor, patient: Patient, **fields: Any) -> Allergy:
     require(actor, Perm.EDIT_HISTORY)
     allergy = Allergy(patient=patient, **pick(fields, ALLERGY_FIELDS))
     return create_audited(actor=actor, instance=allergy, patient=patient)
+
+
+@transaction.atomic
+def allergy_remove(*, actor: Actor, allergy: Allergy) -> None:
+    """Remove an allergy entered in error; the audit row keeps what it said."""
+    require(actor, Perm.EDIT_HISTORY)
+    audit_log(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=allergy,
+        patient=allergy.patient,
+        changes=snapshot(allergy),
+    )
+    allergy.delete()
 
 
 @transaction.atomic

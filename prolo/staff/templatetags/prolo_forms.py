@@ -33,10 +33,23 @@ def field(bound: forms.BoundField, **attrs: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("includes/error_summary.html")
-def error_summary(form: forms.BaseForm) -> dict[str, Any]:
+def error_summary(form: forms.BaseForm, level: int = 2) -> dict[str, Any]:
+    """The list of a form's errors, each linking to its field; `level` fits the heading outline."""
     field_errors = [
-        (form[name].auto_id, form[name].label, errors)
+        (_focus_target(form[name]), form[name].label, errors)
         for name, errors in form.errors.items()
         if name in form.fields
     ]
-    return {"form": form, "field_errors": field_errors, "non_field": form.non_field_errors()}
+    return {
+        "form": form,
+        "field_errors": field_errors,
+        "non_field": form.non_field_errors(),
+        "heading": f"h{level}",
+    }
+
+
+def _focus_target(bound: forms.BoundField) -> str:
+    """The id a summary link should jump to: the first box of a group, else the field."""
+    if isinstance(bound.field.widget, _GROUPED):
+        return f"{bound.auto_id}_0"
+    return bound.auto_id

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from prolo.clinic.services.evaluations import imaging_study_add
-from prolo.clinic.services.patients import medication_add
+from prolo.clinic.services.patients import allergy_add, medication_add
 from prolo.staff.urls import urlpatterns
 from prolo.testing import add_injection, make_course, make_evaluation, make_note, signed_session
 
@@ -35,6 +35,7 @@ class World:
     injection: Any
     signed: Any
     medication: Any
+    actor: Any
 
 
 @pytest.fixture
@@ -56,7 +57,9 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         actor=alice_actor, patient=pat, name="Apixaban", dose="5 mg", drug_class="anticoagulant"
     )
     signed = signed_session(alice_actor, pat)
-    return World(pat, evaluation, study, course, session, injection, signed, medication)
+    return World(
+        pat, evaluation, study, course, session, injection, signed, medication, alice_actor
+    )
 
 
 # name, method, how to build the URL arguments, roles allowed
@@ -70,6 +73,7 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("patient-history", "get", "patient", {"alice", "nora", "pete"}),
     ("history-add", "post", "patient,weight", {"alice", "nora", "pete"}),
     ("history-toggle", "post", "patient,medication,medication.pk", {"alice", "nora", "pete"}),
+    ("allergy-remove", "post", "patient,allergy.pk", {"alice", "nora", "pete"}),
     ("evaluation-new", "get", "patient", {"alice", "pete"}),
     ("evaluation-detail", "get", "evaluation", CLINICAL_READERS),
     ("evaluation-edit", "get", "evaluation", {"alice", "pete"}),
@@ -92,6 +96,11 @@ def _url(name: str, spec: str, world: World) -> str:
     for part in filter(None, spec.split(",")):
         if part == "medication.pk":
             args.append(world.medication.pk)
+        elif part == "allergy.pk":  # removing deletes it: a fresh one for every request
+            allergy = allergy_add(
+                actor=world.actor, patient=world.patient, substance="Latex", category="latex"
+            )
+            args.append(allergy.pk)
         elif part in ("weight", "medication"):
             args.append(part)
         else:
@@ -110,8 +119,8 @@ def staff(alice, nora, pete, rita, adam):
 
 @pytest.mark.parametrize(("name", "method", "spec", "allowed"), VIEWS)
 def test_allowed_roles_get_the_view(name, method, spec, allowed, world, staff, client_for):
-    url = _url(name, spec, world)
     for username in sorted(allowed):
+        url = _url(name, spec, world)
         response = _request(client_for(staff[username]), method, url)
         # 400 is a re-rendered form with field errors (an empty POST), which is still access.
         assert response.status_code in (200, 302, 400), (username, response.status_code)

@@ -96,6 +96,18 @@ def history_add(request: StaffRequest, code: str, kind: str) -> HttpResponse:
 
 @require_POST
 @staff_view()
+def allergy_remove(request: StaffRequest, code: str, pk: int) -> HttpResponse:
+    patient = get_patient(request.actor, code, Perm.EDIT_HISTORY)
+    allergy = patient.allergies.filter(pk=pk).first()
+    if allergy is None:
+        raise Http404("No such allergy.")
+    services.allergy_remove(actor=request.actor, allergy=allergy)
+    messages.success(request, f"Allergy to {allergy.substance} removed.")
+    return redirect("staff:patient-history", code=patient.code)
+
+
+@require_POST
+@staff_view()
 def history_item_toggle(request: StaffRequest, code: str, kind: str, pk: int) -> HttpResponse:
     """Mark a medication stopped or a condition resolved (or back to active)."""
     patient = get_patient(request.actor, code, Perm.EDIT_HISTORY)
