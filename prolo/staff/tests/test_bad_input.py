@@ -1,0 +1,913 @@
+"""Hostile input to every POST endpoint of the staff pages: never a 500, never half a save.
+
+Each endpoint has a valid form (which the first test proves is accepted) and a table of absurd
+values, each merged into that valid form so it is the one bad field that gets refused. Refused
+means the response is not a server error and not one row of the clinical record (or its audit
+trail) changed. The generic case then posts an empty form, and NUL bytes, 10,000 characters
+and 10,000 digits in every field, and checks that each field reports its own error. The last
+tests check the words the clinic sees for the common refusals, as the page renders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, reverse
+from django.urls.converters import IntConverter, SlugConverter, UUIDConverter
+from django.utils import timezone
+
+from prolo.clinic.models import (
+    Allergy,
+    Amendment,
+    AuditAction,
+    AuditEvent,
+    Checklist,
+    Condition,
+    Evaluation,
+    ImagingStudy,
+    Injection,
+    Medication,
+    Patient,
+    ProcedureNote,
+    TreatmentCourse,
+    TreatmentSession,
+    User,
+    WeightMeasurement,
+)
+from prolo.clinic.permissions import Actor
+from prolo.clinic.services.patients import (
+    DEMOGRAPHIC_FIELDS,
+    allergy_add,
+    medication_add,
+    patient_register,
+)
+from prolo.staff.tests.test_view_access import World, world
+from prolo.staff.urls import urlpatterns
+from prolo.testing import actor, make_evaluation
+
+__all__ = ["world"]  # the fixture of test_view_access, shared: one of each record of Pat
+
+NUL = "a\x00b"
+LONG = "x" * 10_000
+DIGITS = "9" * 10_000
+
+RECORD: list[type[Model]] = [
+    Patient,
+    WeightMeasurement,
+    Condition,
+    Medication,
+    Allergy,
+    Evaluation,
+    ImagingStudy,
+    TreatmentCourse,
+    TreatmentSession,
+    Checklist,
+    ProcedureNote,
+    Injection,
+    Amendment,
+]
+PAGE_VIEWS = (AuditAction.VIEW_CHART, AuditAction.VIEW_FILE)
+
+
+def _record() -> dict[str, list[dict[str, Any]]]:
+    """Every row of the clinical record and the audit trail, to compare before and after.
+
+    Opening a page is audited too (a re-rendered form is a page view): those are left out.
+    """
+    rows = {m.__name__: list(m._default_manager.order_by("pk").values()) for m in RECORD}
+    audit = AuditEvent.objects.exclude(action__in=PAGE_VIEWS).order_by("pk")
+    rows["AuditEvent"] = [dict(row) for row in audit.values()]
+    return rows
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+Data = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A POST endpoint: its URL, a form it accepts, and values it must refuse."""
+
+    url: Callable[[World], str]
+    valid: Callable[[World], Data]
+    absurd: dict[str, Data | Callable[[World], Data]]
+    booleans: frozenset[str] = frozenset()
+    empty_is_valid: bool = False
+
+
+def _patient_form(w: World) -> Data:
+    return {
+        "mrn": "R-0200",
+        "given_name": "Ana",
+        "family_name": "Ruiz",
+        "date_of_birth": "1958-02-01",
+        "sex": "female",
+        "email": "ana@example.org",
+        "phone": "01632 960200",
+        "address": "1 High Street",
+        "preferred_language": "es",
+    }
+
+
+def _patient_edit_form(w: World) -> Data:
+    data = model_to_dict(w.patient, DEMOGRAPHIC_FIELDS)
+    data["date_of_birth"] = w.patient.date_of_birth.isoformat()
+    return data | {"phone": "01632 960999"}
+
+
+def _evaluation_form(w: World) -> Data:
+    return {
+        "evaluated_on": _today().isoformat(),
+        "referral_source": "GP",
+        "presenting_complaint": "Lateral elbow pain",
+        "pain_onset": "2023",
+        "pain_duration_months": "18",
+        "baseline_pain": "7",
+        "target_region": "elbow",
+        "laterality": "right",
+        "target_structures": ["tendon", "enthesis"],
+        "examination_findings": "Tender common extensor origin",
+        "working_diagnosis": "Lateral epicondylopathy",
+        "eligibility": "eligible",
+        "eligibility_reasons": "Failed 6 months of eccentric loading",
+        "alternatives_discussed": "Physiotherapy, bracing, steroid injection",
+    }
+
+
+def _day_before_start(w: World) -> str:
+    return f"{w.session.course.start_date - dt.timedelta(days=1):%Y-%m-%d}T10:00"
+
+
+def _course_form(w: World) -> Data:
+    return {
+        "evaluation": w.evaluation.pk,
+        "course_type": "dextrose",
+        "target_region": "knee",
+        "laterality": "left",
+        "targets": "MCL, joint",
+        "planned_sessions": "3",
+        "interval_days": "28",
+        "start_date": _today().isoformat(),
+        "first_session_time": "09:30",
+        "practitioner": w.evaluation.clinician_id,
+        "room": "Room 2",
+    }
+
+
+def _session_form(w: World) -> Data:
+    start = w.session.course.start_date
+    return {
+        "scheduled_at": f"{start + dt.timedelta(days=30):%Y-%m-%d}T10:15",
+        "practitioner": w.evaluation.clinician_id,
+        "room": "Room 3",
+    }
+
+
+CHECKLIST_BOOLEANS = frozenset(
+    f"checklist-{name}"
+    for name in (
+        "identity_confirmed",
+        "consent_on_file",
+        "takes_no_nsaids",
+        "protein_meal",
+        "contraindications_rechecked",
+        "site_marked",
+    )
+)
+
+
+def _checklist_form(w: World) -> Data:
+    return {
+        "checklist-identity_confirmed": "on",
+        "checklist-consent_on_file": "on",
+        "checklist-nsaids_stopped_on": (_today() - dt.timedelta(days=7)).isoformat(),
+        "checklist-protein_meal": "on",
+        "checklist-contraindications_rechecked": "on",
+        "checklist-weight_kg": "72.5",
+        "checklist-site_marked": "on",
+    }
+
+
+def _note_form(w: World) -> Data:
+    return {
+        "note-antisepsis": "povidone_iodine",
+        "note-numbing": "topical",
+        "note-heat_pack_minutes": "12",
+        "note-observations": "Tolerated well",
+        "note-complications": "",
+        "note-aftercare_given": "Walk daily",
+    }
+
+
+def _injection_form(w: World) -> Data:
+    return {
+        "injection-site_code": "knee-pes",
+        "injection-site_detail": "",
+        "injection-side": "left",
+        "injection-structure": "tendon",
+        "injection-guidance": "ultrasound",
+        "injection-needle_gauge": "27",
+        "injection-needle_length_mm": "38",
+        "injection-dextrose_percent": "15",
+        "injection-anaesthetic": "lidocaine",
+        "injection-anaesthetic_percent": "0.5",
+        "injection-diluent": "saline",
+        "injection-lot": "L124",
+        "injection-volume_ml": "1.5",
+    }
+
+
+def _other_clinics_evaluation(w: World) -> Data:
+    olga = Patient.objects.get(mrn="H-0001")
+    charlie_eval = make_evaluation(_charlie_actor(), olga)
+    return {"evaluation": charlie_eval.pk}
+
+
+def _charlie_actor() -> Actor:
+    charlie = User.objects.get(username="charlie")
+    return actor(charlie, charlie.memberships.get().clinic)
+
+
+def _pending_evaluation(w: World) -> Data:
+    pending = Evaluation.objects.create(
+        patient=w.patient,
+        clinician=w.evaluation.clinician,
+        evaluated_on=_today(),
+        presenting_complaint="Hip pain",
+        pain_duration_months=3,
+        baseline_pain=4,
+        target_region="hip",
+        laterality="left",
+        working_diagnosis="Trochanteric pain",
+    )
+    return {"evaluation": pending.pk}
+
+
+def _nurse_as_practitioner(w: World) -> Data:
+    return {"practitioner": User.objects.get(username="nora").pk}
+
+
+BAD_DATES = {"date 2026-02-30": "2026-02-30", "date 'yesterday'": "yesterday"}
+BAD_DECIMALS = {"NaN": "NaN", "Infinity": "Infinity", "1e400": "1e400"}
+
+
+def _each(name: str, values: dict[str, str], label: str) -> dict[str, Data]:
+    return {f"{label} {case}": {name: value} for case, value in values.items()}
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "patient-new": Endpoint(
+        url=lambda w: reverse("staff:patient-new"),
+        valid=_patient_form,
+        absurd={
+            **_each("date_of_birth", BAD_DATES, "birth"),
+            "born in the future": {"date_of_birth": "9999-12-31"},
+            "born in year 1": {"date_of_birth": "0001-01-01"},
+            "wrong sex choice": {"sex": "robot"},
+            "wrong language choice": {"preferred_language": "klingon"},
+            "MRN with slashes": {"mrn": "R/../0001"},
+            "MRN of 33 characters": {"mrn": "R" * 33},
+            "MRN already used": {"mrn": "R-0001"},
+            "MRN already used, other case": {"mrn": "r-0001"},
+            "email not an address": {"email": "not-an-email"},
+            "blank names": {"given_name": "   ", "family_name": ""},
+        },
+    ),
+    "patient-edit": Endpoint(
+        url=lambda w: reverse("staff:patient-edit", args=[w.patient.code]),
+        valid=_patient_edit_form,
+        absurd={
+            **_each("date_of_birth", BAD_DATES, "birth"),
+            "born in the future": {"date_of_birth": "9999-12-31"},
+            "wrong sex choice": {"sex": "robot"},
+            "MRN with spaces": {"mrn": "R 0001"},
+        },
+    ),
+    "history-add flags": Endpoint(
+        url=lambda w: reverse("staff:history-add", args=[w.patient.code, "flags"]),
+        valid=lambda w: {"flags-pregnancy": "not_pregnant", "flags-diabetes": "controlled"},
+        absurd={
+            "wrong pregnancy choice": {"flags-pregnancy": "maybe"},
+            "wrong diabetes choice": {"flags-diabetes": "sugar"},
+        },
+        booleans=frozenset({"flags-immunosuppressed", "flags-bleeding_disorder"}),
+    ),
+    "history-add weight": Endpoint(
+        url=lambda w: reverse("staff:history-add", args=[w.patient.code, "weight"]),
+        valid=lambda w: {"weight-weight_kg": "72.5", "weight-measured_on": _today().isoformat()},
+        absurd={
+            "weight 9999": {"weight-weight_kg": "9999"},
+            "weight 0": {"weight-weight_kg": "0"},
+            "weight -1": {"weight-weight_kg": "-1"},
+            "weight 72.55": {"weight-weight_kg": "72.55"},
+            **_each("weight-weight_kg", BAD_DECIMALS, "weight"),
+            **_each("weight-measured_on", BAD_DATES, "measured"),
+            "measured in the future": {"weight-measured_on": "9999-12-31"},
+        },
+    ),
+    "history-add condition": Endpoint(
+        url=lambda w: reverse("staff:history-add", args=[w.patient.code, "condition"]),
+        valid=lambda w: {"condition-name": "Hypertension", "condition-onset": "2019"},
+        absurd={
+            "blank name": {"condition-name": "  "},
+            "onset of 61 characters": {"condition-onset": "y" * 61},
+        },
+    ),
+    "history-add medication": Endpoint(
+        url=lambda w: reverse("staff:history-add", args=[w.patient.code, "medication"]),
+        valid=lambda w: {
+            "medication-name": "Ibuprofen",
+            "medication-dose": "400 mg",
+            "medication-drug_class": "nsaid",
+        },
+        absurd={"wrong class choice": {"medication-drug_class": "poison"}},
+    ),
+    "history-add allergy": Endpoint(
+        url=lambda w: reverse("staff:history-add", args=[w.patient.code, "allergy"]),
+        valid=lambda w: {
+            "allergy-substance": "Latex",
+            "allergy-category": "latex",
+            "allergy-reaction": "Rash",
+        },
+        absurd={"wrong category choice": {"allergy-category": "peanut"}},
+    ),
+    "evaluation-new": Endpoint(
+        url=lambda w: reverse("staff:evaluation-new", args=[w.patient.code]),
+        valid=_evaluation_form,
+        absurd={
+            "baseline pain 11": {"baseline_pain": "11"},
+            "baseline pain -1": {"baseline_pain": "-1"},
+            "baseline pain 7.5": {"baseline_pain": "7.5"},
+            "pain for 1201 months": {"pain_duration_months": "1201"},
+            **_each("evaluated_on", BAD_DATES, "evaluated"),
+            "evaluated in the future": {"evaluated_on": "9999-12-31"},
+            "wrong region choice": {"target_region": "moon"},
+            "wrong laterality choice": {"laterality": "upside-down"},
+            "wrong structure choice": {"target_structures": ["bone"]},
+            "no structures": {"target_structures": []},
+            "wrong eligibility choice": {"eligibility": "maybe"},
+            "eligible without alternatives": {"alternatives_discussed": ""},
+            "decided without reasons": {"eligibility_reasons": ""},
+            "diagnosis of 301 characters": {"working_diagnosis": "d" * 301},
+        },
+    ),
+    "evaluation-edit": Endpoint(
+        url=lambda w: reverse("staff:evaluation-edit", args=[w.evaluation.code]),
+        valid=_evaluation_form,
+        absurd={
+            "baseline pain 11": {"baseline_pain": "11"},
+            **_each("evaluated_on", BAD_DATES, "evaluated"),
+            "wrong structure choice": {"target_structures": ["bone"]},
+            "eligible without alternatives": {"alternatives_discussed": ""},
+        },
+    ),
+    "evaluation-detail imaging": Endpoint(
+        url=lambda w: reverse("staff:evaluation-detail", args=[w.evaluation.code]),
+        valid=lambda w: {
+            "modality": "xray",
+            "performed_on": _today().isoformat(),
+            "findings": "KL grade 2",
+        },
+        absurd={
+            "wrong modality choice": {"modality": "pet"},
+            **_each("performed_on", BAD_DATES, "performed"),
+            "performed in the future": {"performed_on": "9999-12-31"},
+            "blank findings": {"findings": "   "},
+            "an .exe attached": lambda w: {
+                "file": SimpleUploadedFile("scan.exe", b"MZ", content_type="image/png")
+            },
+            "a file without an extension": lambda w: {
+                "file": SimpleUploadedFile("scan", b"\x89PNG", content_type="image/png")
+            },
+        },
+    ),
+    "course-new": Endpoint(
+        url=lambda w: reverse("staff:course-new", args=[w.patient.code]),
+        valid=_course_form,
+        absurd={
+            "0 sessions": {"planned_sessions": "0"},
+            "21 sessions": {"planned_sessions": "21"},
+            "-1 sessions": {"planned_sessions": "-1"},
+            "interval 0 days": {"interval_days": "0"},
+            "interval 181 days": {"interval_days": "181"},
+            **_each("start_date", BAD_DATES, "start"),
+            "start in year 9999": {"start_date": "9999-12-31"},
+            "time 25:00": {"first_session_time": "25:00"},
+            "time 'noon'": {"first_session_time": "noon"},
+            "wrong type choice": {"course_type": "snake-oil"},
+            "wrong region choice": {"target_region": "moon"},
+            "evaluation not a number": {"evaluation": "abc"},
+            "evaluation that does not exist": {"evaluation": "999999"},
+            "another clinic's evaluation": _other_clinics_evaluation,
+            "an evaluation not marked eligible": _pending_evaluation,
+            "practitioner not a number": {"practitioner": "abc"},
+            "practitioner who is a nurse": _nurse_as_practitioner,
+            "room of 61 characters": {"room": "r" * 61},
+        },
+    ),
+    "course-detail status": Endpoint(
+        url=lambda w: reverse("staff:course-detail", args=[w.course.code]),
+        valid=lambda w: {"status": "stopped", "reason": "Moved away"},
+        absurd={
+            "wrong status choice": {"status": "exploded"},
+            "planned straight to completed": {"status": "completed"},
+            "stopped without a reason": {"reason": "   "},
+        },
+    ),
+    "session-edit": Endpoint(
+        url=lambda w: reverse("staff:session-edit", args=[w.session.code]),
+        valid=_session_form,
+        absurd={
+            "date 2026-02-30": {"scheduled_at": "2026-02-30T10:00"},
+            "date 'yesterday'": {"scheduled_at": "yesterday"},
+            "before the course starts": lambda w: {"scheduled_at": _day_before_start(w)},
+            "in year 2000": {"scheduled_at": "2000-01-01T10:00"},
+            "in year 1": {"scheduled_at": "0001-01-01T00:00"},
+            "practitioner not a number": {"practitioner": "abc"},
+            "practitioner who is a nurse": _nurse_as_practitioner,
+            "room of 61 characters": {"room": "r" * 61},
+        },
+    ),
+    "checklist-save": Endpoint(
+        url=lambda w: reverse("staff:checklist-save", args=[w.session.code]),
+        valid=_checklist_form,
+        absurd={
+            "weight 9999": {"checklist-weight_kg": "9999"},
+            "weight 0": {"checklist-weight_kg": "0"},
+            "weight -1": {"checklist-weight_kg": "-1"},
+            **_each("checklist-weight_kg", BAD_DECIMALS, "weight"),
+            **_each("checklist-nsaids_stopped_on", BAD_DATES, "stopped"),
+            "stopped in the future": {"checklist-nsaids_stopped_on": "9999-12-31"},
+        },
+        booleans=CHECKLIST_BOOLEANS,
+        empty_is_valid=True,  # an unticked checklist is saved as "not complete"
+    ),
+    "note-save": Endpoint(
+        url=lambda w: reverse("staff:note-save", args=[w.session.code]),
+        valid=_note_form,
+        absurd={
+            "wrong antisepsis choice": {"note-antisepsis": "bleach"},
+            "wrong numbing choice": {"note-numbing": "whisky"},
+            "heat pack 61 minutes": {"note-heat_pack_minutes": "61"},
+            "heat pack -1 minutes": {"note-heat_pack_minutes": "-1"},
+            "heat pack 10^20 minutes": {"note-heat_pack_minutes": "1" + "0" * 20},
+        },
+    ),
+    "injection-add": Endpoint(
+        url=lambda w: reverse("staff:injection-add", args=[w.session.code]),
+        valid=_injection_form,
+        absurd={
+            "volume -1": {"injection-volume_ml": "-1"},
+            "volume 0": {"injection-volume_ml": "0"},
+            "volume 31": {"injection-volume_ml": "31"},
+            **_each("injection-volume_ml", BAD_DECIMALS, "volume"),
+            "dextrose 80": {"injection-dextrose_percent": "80"},
+            "dextrose -1": {"injection-dextrose_percent": "-1"},
+            "gauge 5": {"injection-needle_gauge": "5"},
+            "gauge 99": {"injection-needle_gauge": "99"},
+            "gauge 27.5": {"injection-needle_gauge": "27.5"},
+            "needle 0 mm": {"injection-needle_length_mm": "0"},
+            "needle 9999 mm": {"injection-needle_length_mm": "9999"},
+            "anaesthetic 5%": {"injection-anaesthetic_percent": "5"},
+            "lidocaine at 0%": {"injection-anaesthetic_percent": "0"},
+            "no anaesthetic at 1%": {
+                "injection-anaesthetic": "none",
+                "injection-anaesthetic_percent": "1",
+            },
+            "wrong site choice": {"injection-site_code": "moon"},
+            "other site undescribed": {"injection-site_code": "other"},
+            "wrong side choice": {"injection-side": "up"},
+            "wrong structure choice": {"injection-structure": "bone"},
+            "wrong guidance choice": {"injection-guidance": "x-ray vision"},
+            "wrong anaesthetic choice": {"injection-anaesthetic": "cocaine"},
+            "wrong diluent choice": {"injection-diluent": "vodka"},
+            "lot of 61 characters": {"injection-lot": "L" * 61},
+        },
+    ),
+    "note-amend": Endpoint(
+        url=lambda w: reverse("staff:note-amend", args=[w.signed.code]),
+        valid=lambda w: {"amendment-reason": "Wrong lot", "amendment-text": "Lot was L125"},
+        absurd={
+            "blank reason": {"amendment-reason": "   "},
+            "blank text": {"amendment-text": ""},
+            "reason of 301 characters": {"amendment-reason": "r" * 301},
+        },
+    ),
+}
+
+# Views that take no form, each tested on its own below; and the views that take no POST.
+FORMLESS_POSTS = {"history-toggle", "allergy-remove", "injection-remove", "note-sign"}
+GET_ONLY = {
+    "today",
+    "patient-list",
+    "patient-chart",
+    "patient-audit",
+    "patient-history",
+    "imaging-file",
+    "session-detail",
+}
+
+
+def _name(key: str) -> str:
+    return key.split()[0]
+
+
+@pytest.fixture
+def everyone(alice, nora, charlie, olga):
+    """The cast some cases refer to by username, and another clinic's patient."""
+
+
+@pytest.fixture
+def alice_client(alice, everyone) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    return client
+
+
+@dataclass
+class Outcome:
+    status: int
+    changed: bool
+    error: str
+
+    def __str__(self) -> str:
+        return f"{self.status}{' (changed the record)' if self.changed else ''}{self.error}"
+
+
+def _post(client: Client, url: str, data: Data) -> tuple[Any, Outcome]:
+    before = _record()
+    response = client.post(url, data)
+    exc = getattr(response, "exc_info", None)
+    error = f" {exc[1]!r}" if exc else ""
+    return response, Outcome(response.status_code, _record() != before, error)
+
+
+def _refusals(client: Client, w: World, endpoint: Endpoint, cases: dict[str, Data]) -> list[str]:
+    """Post each case; list the ones that were a server error or changed the record."""
+    failures = []
+    url = endpoint.url(w)
+    for case, data in cases.items():
+        _, outcome = _post(client, url, data)
+        if outcome.status >= 500 or outcome.changed:
+            failures.append(f"{case}: {outcome}")
+    return failures
+
+
+def _absurd(w: World, endpoint: Endpoint) -> dict[str, Data]:
+    base = endpoint.valid(w)
+    return {
+        case: base | (override(w) if callable(override) else override)
+        for case, override in endpoint.absurd.items()
+    }
+
+
+def test_every_post_endpoint_is_in_the_table():
+    names = {p.name for p in urlpatterns}
+    covered = {_name(key) for key in ENDPOINTS} | FORMLESS_POSTS
+    assert names - GET_ONLY == covered
+
+
+@pytest.mark.parametrize("key", ENDPOINTS)
+def test_the_valid_form_is_accepted(key, world, alice_client):
+    endpoint = ENDPOINTS[key]
+    _, outcome = _post(alice_client, endpoint.url(world), endpoint.valid(world))
+    assert outcome.status == 302, outcome
+    assert outcome.changed
+
+
+@pytest.mark.parametrize("key", ENDPOINTS)
+def test_absurd_values_are_refused_and_nothing_is_saved(key, world, alice_client):
+    endpoint = ENDPOINTS[key]
+    assert _refusals(alice_client, world, endpoint, _absurd(world, endpoint)) == []
+
+
+def _bound_form(response) -> forms.BaseForm:
+    """The one bound form of a re-rendered page (pages may hold several blank ones too)."""
+    candidates = []
+    if "form" in response.context:
+        candidates.append(response.context["form"])
+    if "forms" in response.context:
+        candidates.extend(response.context["forms"].values())
+    bound = {id(form): form for form in candidates if form.is_bound}
+    assert len(bound) == 1, bound
+    return next(iter(bound.values()))
+
+
+def _fields_in_error(form: forms.BaseForm) -> set[str]:
+    return {form.add_prefix(name) for name in form.errors if name in form.fields}
+
+
+def _free_text(form: forms.BaseForm) -> set[str]:
+    """Fields with no length limit: notes, findings, observations …"""
+    return {
+        form.add_prefix(name)
+        for name, f in form.fields.items()
+        if type(f) is forms.CharField and f.max_length is None
+    }
+
+
+@pytest.mark.parametrize("key", ENDPOINTS)
+def test_junk_in_every_field_is_refused_by_each_field(key, world, alice_client):
+    """An empty form, then NUL bytes, 10,000 characters and 10,000 digits in every field.
+
+    Each field must refuse the junk by itself (it has its own error), except that free-text
+    fields take long text, which must then save whole. Nothing is a 500 or half-saved.
+    """
+    endpoint = ENDPOINTS[key]
+    url = endpoint.url(world)
+    valid = endpoint.valid(world)
+
+    response, outcome = _post(alice_client, url, {})
+    assert outcome.status < 500, outcome
+    if not endpoint.empty_is_valid:
+        assert outcome.status in (200, 400), outcome
+        assert not outcome.changed
+
+    free_text: set[str] = set()
+    for label, junk in (("NUL", NUL), ("10000 chars", LONG), ("10000 digits", DIGITS)):
+        data = {k: [junk] if isinstance(v, list) else junk for k, v in valid.items()}
+        response, outcome = _post(alice_client, url, data)
+        assert outcome.status in (200, 400), (label, outcome)
+        assert not outcome.changed, label
+        form = _bound_form(response)
+        free_text = _free_text(form)
+        expected = set(valid) - endpoint.booleans - (free_text if junk != NUL else set())
+        assert expected - _fields_in_error(form) == set(), label
+
+    if free_text:
+        response, outcome = _post(alice_client, url, valid | dict.fromkeys(free_text, LONG))
+        assert outcome.status == 302, outcome
+        assert outcome.changed
+
+
+def test_a_malformed_code_in_any_post_url_answers_404(world, alice_client):
+    patterns = {
+        p.name: p
+        for p in urlpatterns
+        if isinstance(p, URLPattern)
+        and p.name
+        and p.name not in GET_ONLY
+        and "<uuid:code>" in str(p.pattern)
+    }
+    codes = sorted(patterns)
+    assert codes
+    for name in codes:
+        url = reverse(f"staff:{name}", args=_args(patterns[name], world))
+        for bad in ("not-a-uuid", "0" * 40, "%00"):
+            mangled = url.replace(str(world.patient.code), bad)
+            _, outcome = _post(alice_client, mangled, {})
+            assert outcome.status == 404, (name, bad, outcome)
+            assert not outcome.changed
+
+
+def _args(pattern: URLPattern, world: World) -> list[object]:
+    """Arguments that fit the URL's converters: the patient's code, a slug, the number 1."""
+    fits = {UUIDConverter: world.patient.code, SlugConverter: "medication", IntConverter: 1}
+    return [fits[type(c)] for c in pattern.pattern.converters.values()]
+
+
+# The evaluation pre-filled on the course form comes from the query string.
+
+
+@pytest.mark.parametrize(
+    "evaluation", ["not-a-uuid", "", "0" * 40, "' OR 1=1 --", NUL, LONG, "{00000000-0000}"]
+)
+def test_a_malformed_evaluation_in_the_course_form_query_is_ignored(
+    evaluation, world, alice_client
+):
+    url = reverse("staff:course-new", args=[world.patient.code])
+    response = alice_client.get(url, {"evaluation": evaluation})
+    assert response.status_code == 200
+    assert "evaluation" not in response.context["form"].initial
+
+    _, outcome = _post(alice_client, f"{url}?{urlencode({'evaluation': evaluation})}", {})
+    assert outcome.status in (200, 400), outcome
+    assert not outcome.changed
+
+
+def test_another_clinics_evaluation_in_the_course_form_query_is_ignored(
+    world, alice_client, charlie, olga
+):
+    theirs = make_evaluation(_charlie_actor(), olga, working_diagnosis="Hilltop's diagnosis")
+    url = reverse("staff:course-new", args=[world.patient.code])
+    response = alice_client.get(url, {"evaluation": str(theirs.code)})
+    assert response.status_code == 200
+    assert "evaluation" not in response.context["form"].initial
+    assert "Hilltop" not in response.content.decode()
+
+
+# History toggle: the pk in the URL is an integer.
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "history/medication/abc/toggle/",
+        "history/medication/-1/toggle/",
+        "history/medication/1.5/toggle/",
+        "history/medication/99999999999999999999999999/toggle/",
+        "history/allergy/1/toggle/",
+        "history/weight/1/toggle/",
+        "allergies/abc/remove/",
+        "allergies/-1/remove/",
+        "allergies/99999999999999999999999999/remove/",
+        "allergies/424242/remove/",
+    ],
+)
+def test_a_malformed_history_item_answers_404(path, world, alice_client):
+    url = reverse("staff:patient-chart", args=[world.patient.code]) + path
+    _, outcome = _post(alice_client, url, {})
+    assert outcome.status == 404, outcome
+    assert not outcome.changed
+
+
+def test_another_patients_entries_cannot_be_changed_through_this_chart(
+    world, alice_client, alice_actor, rita_actor
+):
+    other = patient_register(
+        actor=rita_actor,
+        mrn="R-0002",
+        given_name="Ben",
+        family_name="Cole",
+        date_of_birth=dt.date(1970, 1, 1),
+        sex="male",
+    )
+    medication = medication_add(actor=alice_actor, patient=other, name="Warfarin")
+    allergy = allergy_add(actor=alice_actor, patient=other, substance="Latex", category="latex")
+    for url in (
+        reverse("staff:history-toggle", args=[world.patient.code, "medication", medication.pk]),
+        reverse("staff:allergy-remove", args=[world.patient.code, allergy.pk]),
+    ):
+        _, outcome = _post(alice_client, url, {})
+        assert outcome.status == 404, url
+        assert not outcome.changed
+
+
+def test_an_unknown_history_section_answers_404(world, alice_client):
+    url = reverse("staff:history-add", args=[world.patient.code, "tattoos"])
+    _, outcome = _post(alice_client, url, {"tattoos-name": "anchor"})
+    assert outcome.status == 404
+    assert not outcome.changed
+
+
+# What the clinic sees when something is refused, as rendered in the page.
+
+
+def _page(client: Client, response) -> str:
+    """The page the user ends up on: the response itself, or where it redirects."""
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    return response.content.decode()
+
+
+def test_moving_a_session_before_its_course_starts_names_the_date_field(world, alice_client):
+    endpoint = ENDPOINTS["session-edit"]
+    data = endpoint.valid(world) | {"scheduled_at": _day_before_start(world)}
+    response, outcome = _post(alice_client, endpoint.url(world), data)
+    assert outcome.status == 200
+    assert not outcome.changed
+    start = world.session.course.start_date
+    assert (
+        f"Date and time: A session cannot be before its course starts ({start:%d %b %Y})."
+        in response.content.decode()
+    )
+
+
+def test_a_volume_of_0_names_the_volume_field(world, alice_client):
+    endpoint = ENDPOINTS["injection-add"]
+    data = endpoint.valid(world) | {"injection-volume_ml": "0"}
+    response, outcome = _post(alice_client, endpoint.url(world), data)
+    assert outcome.status == 400
+    assert not outcome.changed
+    assert "Volume (mL): Ensure this value is greater than or equal to 0.1." in _page(
+        alice_client, response
+    )
+
+
+def test_adding_an_injection_to_a_signed_note_is_refused_with_a_message(world, alice_client):
+    url = reverse("staff:injection-add", args=[world.signed.code])
+    response, outcome = _post(alice_client, url, _injection_form(world))
+    assert outcome.status < 500
+    assert not outcome.changed
+    assert "This note is signed and locked." in _page(alice_client, response)
+
+
+def test_removing_an_injection_of_a_signed_note_is_refused_with_a_message(world, alice_client):
+    injection = world.signed.note.injections.first()
+    url = reverse("staff:injection-remove", args=[injection.code])
+    response, outcome = _post(alice_client, url, {})
+    assert outcome.status == 302
+    assert not outcome.changed
+    assert "This note is signed and locked." in _page(alice_client, response)
+
+
+def test_changing_the_note_of_a_signed_session_is_refused_with_a_message(world, alice_client):
+    url = reverse("staff:note-save", args=[world.signed.code])
+    response, outcome = _post(alice_client, url, _note_form(world))
+    assert outcome.status < 500
+    assert not outcome.changed
+    assert "This note is signed and locked." in _page(alice_client, response)
+
+
+def test_the_checklist_of_a_signed_session_is_refused_with_a_message(world, alice_client):
+    url = reverse("staff:checklist-save", args=[world.signed.code])
+    response, outcome = _post(alice_client, url, _checklist_form(world))
+    assert outcome.status < 500
+    assert not outcome.changed
+    assert "This session&#x27;s note is signed: add an amendment instead." in _page(
+        alice_client, response
+    )
+
+
+def test_signing_twice_says_it_was_already_signed(world, alice_client):
+    url = reverse("staff:note-sign", args=[world.signed.code])
+    response, outcome = _post(alice_client, url, {})
+    assert outcome.status < 500
+    assert not outcome.changed
+    assert "This note was already signed by Dr Alice Moreno on " in _page(alice_client, response)
+
+
+def test_signing_an_incomplete_note_lists_what_is_missing(world, alice_client):
+    url = reverse("staff:note-sign", args=[world.session.code])
+    response, outcome = _post(alice_client, url, {})
+    assert outcome.status == 400
+    assert not outcome.changed
+    assert "The pre-procedure checklist is not complete." in response.content.decode()
+
+
+def test_signing_without_a_note_says_there_is_none(world, alice_client):
+    session = world.course.sessions.get(number=3)
+    response, outcome = _post(alice_client, reverse("staff:note-sign", args=[session.code]), {})
+    assert outcome.status == 400
+    assert not outcome.changed
+    assert "There is no procedure note to sign yet." in response.content.decode()
+
+
+def test_an_injection_before_the_note_is_started_is_refused_with_a_message(world, alice_client):
+    session = world.course.sessions.get(number=3)
+    url = reverse("staff:injection-add", args=[session.code])
+    response, outcome = _post(alice_client, url, _injection_form(world))
+    assert outcome.status < 500
+    assert not outcome.changed
+    assert "Save the procedure note (antisepsis and numbing) first." in _page(
+        alice_client, response
+    )
+
+
+def test_amending_a_draft_note_is_refused_with_a_message(world, alice_client):
+    url = reverse("staff:note-amend", args=[world.session.code])
+    data = {"amendment-reason": "Typo", "amendment-text": "Corrected"}
+    response, outcome = _post(alice_client, url, data)
+    assert outcome.status < 500
+    assert not outcome.changed
+    assert "Only a signed note is amended; edit the draft directly." in _page(
+        alice_client, response
+    )
+
+
+def test_a_second_patient_with_the_same_mrn_is_refused(world, alice_client):
+    endpoint = ENDPOINTS["patient-new"]
+    data = endpoint.valid(world) | {"mrn": "r-0001"}
+    response, outcome = _post(alice_client, endpoint.url(world), data)
+    assert outcome.status == 200
+    assert not outcome.changed
+    assert "MRN: MRN r-0001 is already used by another patient." in response.content.decode()
+
+
+def test_editing_a_patient_onto_anothers_mrn_is_refused(world, alice_client, rita_actor):
+    patient_register(
+        actor=rita_actor,
+        mrn="R-0002",
+        given_name="Ben",
+        family_name="Cole",
+        date_of_birth=dt.date(1970, 1, 1),
+        sex="male",
+    )
+    endpoint = ENDPOINTS["patient-edit"]
+    data = endpoint.valid(world) | {"mrn": "R-0002"}
+    response, outcome = _post(alice_client, endpoint.url(world), data)
+    assert outcome.status == 200
+    assert not outcome.changed
+    assert "MRN: MRN R-0002 is already used by another patient." in response.content.decode()
+
+
+def test_the_same_mrn_in_another_clinic_is_allowed(world, charlie, olga):
+    client = Client()
+    client.force_login(charlie)
+    data = _patient_form(world) | {"mrn": "R-0001"}
+    response = client.post(reverse("staff:patient-new"), data)
+    assert response.status_code == 302
+    assert Patient.objects.filter(mrn="R-0001").count() == 2
