@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+
+T = TypeVar("T")
+
+
+def submit(
+    request: HttpRequest, form: forms.BaseForm, service: Callable[..., T], **arguments: Any
+) -> T | None:
+    """On a POST with a valid form, call `service(**arguments, **form.cleaned_data)`.
+
+    Returns what the service returns, or None when the form or the service refused the
+    input; the errors are then on the form, beside the fields they name.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(**arguments, **form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +9,7 @@ from prolo.clinic.access import get_course, get_patient, require
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.courses import course_plan, course_set_status
 from prolo.clinic.services.patients import chart_open
-from prolo.lib.forms import add_service_errors, parse_uuid
+from prolo.lib.forms import parse_uuid, submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.forms import CourseForm, CourseStatusForm
@@ -37,18 +36,14 @@ def course_new(request: StaffRequest, code: str) -> HttpResponse:
             "targets": ", ".join(evaluation.structure_labels()),
         }
     form = CourseForm(request.POST or None, initial=initial, patient=patient)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = course_plan(actor=request.actor, patient=patient, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Course planned with {course.planned_sessions} sessions. "
-                "Check the proposed dates below and move any that do not suit.",
-            )
-            return redirect("staff:course-detail", code=course.code)
+    course = submit(request, form, course_plan, actor=request.actor, patient=patient)
+    if course:
+        messages.success(
+            request,
+            f"Course planned with {course.planned_sessions} sessions. "
+            "Check the proposed dates below and move any that do not suit.",
+        )
+        return redirect("staff:course-detail", code=course.code)
     context = {"form": form, "patient": patient, "nav": "patients"}
     return render(request, "staff/course_form.html", context)
 
@@ -59,14 +54,9 @@ def course_detail(request: StaffRequest, code: str) -> HttpResponse:
     form = CourseStatusForm(request.POST or None)
     if request.method == "POST":
         require(request.actor, Perm.PLAN_COURSE)
-        if form.is_valid():
-            try:
-                course_set_status(actor=request.actor, course=course, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Course is now {course.get_status_display().lower()}.")
-                return redirect("staff:course-detail", code=course.code)
+        if submit(request, form, course_set_status, actor=request.actor, course=course):
+            messages.success(request, f"Course is now {course.get_status_display().lower()}.")
+            return redirect("staff:course-detail", code=course.code)
     chart_open(actor=request.actor, patient=course.patient, part=course)
     sessions = course.sessions.select_related("practitioner", "checklist", "note").order_by(
         "number"

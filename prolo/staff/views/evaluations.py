@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from prolo.clinic.services.evaluations import (
     imaging_study_add,
 )
 from prolo.clinic.services.patients import chart_open
-from prolo.lib.forms import add_service_errors
+from prolo.lib.forms import submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.forms import EvaluationForm, ImagingForm
@@ -28,16 +27,10 @@ from prolo.staff.forms import EvaluationForm, ImagingForm
 def evaluation_new(request: StaffRequest, code: str) -> HttpResponse:
     patient = get_patient(request.actor, code, Perm.RECORD_EVALUATION)
     form = EvaluationForm(request.POST or None, initial={"evaluated_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = evaluation_record(
-                actor=request.actor, patient=patient, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Evaluation recorded.")
-            return redirect("staff:evaluation-detail", code=evaluation.code)
+    evaluation = submit(request, form, evaluation_record, actor=request.actor, patient=patient)
+    if evaluation:
+        messages.success(request, "Evaluation recorded.")
+        return redirect("staff:evaluation-detail", code=evaluation.code)
     context = {"form": form, "patient": patient, "evaluation": None, "nav": "patients"}
     return render(request, "staff/evaluation_form.html", context)
 
@@ -47,14 +40,9 @@ def evaluation_edit(request: StaffRequest, code: str) -> HttpResponse:
     evaluation = get_evaluation(request.actor, code, Perm.RECORD_EVALUATION)
     initial = model_to_dict(evaluation, EVALUATION_FIELDS)
     form = EvaluationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation_update(actor=request.actor, evaluation=evaluation, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Evaluation saved.")
-            return redirect("staff:evaluation-detail", code=evaluation.code)
+    if submit(request, form, evaluation_update, actor=request.actor, evaluation=evaluation):
+        messages.success(request, "Evaluation saved.")
+        return redirect("staff:evaluation-detail", code=evaluation.code)
     context = {
         "form": form,
         "patient": evaluation.patient,
@@ -70,14 +58,9 @@ def evaluation_detail(request: StaffRequest, code: str) -> HttpResponse:
     form = ImagingForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         require(request.actor, Perm.RECORD_EVALUATION)
-        if form.is_valid():
-            try:
-                imaging_study_add(actor=request.actor, evaluation=evaluation, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Imaging study added.")
-                return redirect("staff:evaluation-detail", code=evaluation.code)
+        if submit(request, form, imaging_study_add, actor=request.actor, evaluation=evaluation):
+            messages.success(request, "Imaging study added.")
+            return redirect("staff:evaluation-detail", code=evaluation.code)
     chart_open(actor=request.actor, patient=evaluation.patient, part=evaluation)
     context = {
         "evaluation": evaluation,

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from prolo.clinic.access import get_patient
 from prolo.clinic.models import Condition, Medication, Patient
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services import patients as services
-from prolo.lib.forms import add_service_errors
+from prolo.lib.forms import submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.forms import (
@@ -81,14 +80,9 @@ def history_add(request: StaffRequest, code: str, kind: str) -> HttpResponse:
         raise Http404("Unknown history section.")
     form_class, service, message = _ADDERS[kind]
     form = form_class(request.POST, prefix=kind)
-    if form.is_valid():
-        try:
-            service(actor=request.actor, patient=patient, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("staff:patient-history", code=patient.code)
+    if submit(request, form, service, actor=request.actor, patient=patient):
+        messages.success(request, message)
+        return redirect("staff:patient-history", code=patient.code)
     forms_ = _blank_forms(patient)
     forms_[kind] = form
     return _render(request, patient, forms_)

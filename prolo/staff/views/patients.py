@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.forms.models import model_to_dict
@@ -20,7 +19,7 @@ from prolo.clinic.services.patients import (
     patient_register,
     patient_update,
 )
-from prolo.lib.forms import add_service_errors
+from prolo.lib.forms import submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.forms import PatientForm, PatientSearchForm
@@ -64,14 +63,10 @@ def patient_list(request: StaffRequest) -> HttpResponse:
 @staff_view(Perm.EDIT_DEMOGRAPHICS)
 def patient_new(request: StaffRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            patient = patient_register(actor=request.actor, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{patient.full_name} is registered.")
-            return redirect("staff:patient-chart", code=patient.code)
+    patient = submit(request, form, patient_register, actor=request.actor)
+    if patient:
+        messages.success(request, f"{patient.full_name} is registered.")
+        return redirect("staff:patient-chart", code=patient.code)
     return render(
         request, "staff/patient_form.html", {"form": form, "nav": "patients", "patient": None}
     )
@@ -81,14 +76,9 @@ def patient_new(request: StaffRequest) -> HttpResponse:
 def patient_edit(request: StaffRequest, code: str) -> HttpResponse:
     patient = get_patient(request.actor, code, Perm.EDIT_DEMOGRAPHICS)
     form = PatientForm(request.POST or None, initial=model_to_dict(patient, DEMOGRAPHIC_FIELDS))
-    if request.method == "POST" and form.is_valid():
-        try:
-            patient_update(actor=request.actor, patient=patient, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Details saved.")
-            return redirect("staff:patient-chart", code=patient.code)
+    if submit(request, form, patient_update, actor=request.actor, patient=patient):
+        messages.success(request, "Details saved.")
+        return redirect("staff:patient-chart", code=patient.code)
     return render(
         request, "staff/patient_form.html", {"form": form, "nav": "patients", "patient": patient}
     )

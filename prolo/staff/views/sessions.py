@@ -23,7 +23,7 @@ from prolo.clinic.models import Checklist, Injection, ProcedureNote, TreatmentSe
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services import sessions as services
 from prolo.clinic.services.patients import chart_open
-from prolo.lib.forms import add_service_errors
+from prolo.lib.forms import add_service_errors, submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.forms import (
@@ -116,14 +116,9 @@ def session_edit(request: StaffRequest, code: str) -> HttpResponse:
         "room": session.room,
     }
     form = SessionForm(request.POST or None, initial=initial, clinic_id=request.actor.clinic.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(actor=request.actor, session=session, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Session {session.number} moved.")
-            return redirect("staff:course-detail", code=session.course.code)
+    if submit(request, form, services.session_update, actor=request.actor, session=session):
+        messages.success(request, f"Session {session.number} moved.")
+        return redirect("staff:course-detail", code=session.course.code)
     context = {
         "form": form,
         "session": session,
