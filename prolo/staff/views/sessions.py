@@ -6,6 +6,7 @@ with that part's bound form so its errors show next to its fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_injection, get_session
 from prolo.clinic.models import Checklist, Injection, ProcedureNote, TreatmentSession
-from prolo.clinic.permissions import Perm
+from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services import sessions as services
 from prolo.clinic.services.patients import chart_open
 from prolo.lib.forms import add_service_errors, submit
@@ -153,6 +154,20 @@ def _submit(
     return _render(request, session, bound={kind: form})
 
 
+def _on_note(
+    session: TreatmentSession, service: Callable[..., Any], actor: Actor, missing: str
+) -> Callable[..., Any]:
+    """`service` bound to the session's note, refusing with `missing` when there is none."""
+    note = ProcedureNote.objects.filter(session=session).first()
+
+    def call(**data: Any) -> Any:
+        if note is None:
+            raise ValidationError(missing)
+        return service(actor=actor, note=note, **data)
+
+    return call
+
+
 @require_POST
 @staff_view()
 def checklist_save(request: StaffRequest, code: str) -> HttpResponse:
@@ -185,13 +200,12 @@ def note_save(request: StaffRequest, code: str) -> HttpResponse:
 def injection_add(request: StaffRequest, code: str) -> HttpResponse:
     session = get_session(request.actor, code, Perm.RECORD_NOTE)
     form = InjectionForm(request.POST, prefix="injection")
-    note = ProcedureNote.objects.filter(session=session).first()
-
-    def call(**data: Any) -> None:
-        if note is None:
-            raise ValidationError("Save the procedure note (antisepsis and numbing) first.")
-        services.injection_add(actor=request.actor, note=note, **data)
-
+    call = _on_note(
+        session,
+        services.injection_add,
+        request.actor,
+        missing="Save the procedure note (antisepsis and numbing) first.",
+    )
     return _submit(request, session, "injection", form, call, "Injection added.")
 
 
@@ -233,11 +247,7 @@ def note_sign(request: StaffRequest, code: str) -> HttpResponse:
 def note_amend(request: StaffRequest, code: str) -> HttpResponse:
     session = get_session(request.actor, code, Perm.SIGN_NOTE)
     form = AmendmentForm(request.POST, prefix="amendment")
-    note = ProcedureNote.objects.filter(session=session).first()
-
-    def call(**data: Any) -> None:
-        if note is None:
-            raise ValidationError("There is no note to amend.")
-        services.note_amend(actor=request.actor, note=note, **data)
-
+    call = _on_note(
+        session, services.note_amend, request.actor, missing="There is no note to amend."
+    )
     return _submit(request, session, "amendment", form, call, "Amendment added.")
