@@ -25,6 +25,8 @@ class Perm(StrEnum):
     RECORD_NOTE = "record_note"
     SIGN_NOTE = "sign_note"
     VIEW_AUDIT = "view_audit"
+    DRAW_UP = "draw_up"
+    MANAGE_SAFETY = "manage_safety"
 
 
 _ALL = set(Perm)
@@ -41,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.EDIT_HISTORY,
             Perm.SCHEDULE_SESSION,
             Perm.COMPLETE_CHECKLIST,
+            Perm.DRAW_UP,
         }
     ),
     # Physiotherapists assess and follow up: they read the record and record evaluations.
@@ -52,7 +55,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # Clinic admins (often the medical director) read everything and the audit trail, and
     # manage demographics and the diary, but write no clinical content.
     Role.CLINIC_ADMIN: frozenset(
-        _CLINICAL_READ | {Perm.EDIT_DEMOGRAPHICS, Perm.SCHEDULE_SESSION, Perm.VIEW_AUDIT}
+        _CLINICAL_READ
+        | {Perm.EDIT_DEMOGRAPHICS, Perm.SCHEDULE_SESSION, Perm.VIEW_AUDIT, Perm.MANAGE_SAFETY}
     ),
 }
 

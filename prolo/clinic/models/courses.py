@@ -61,6 +61,19 @@ class TreatmentCourse(models.Model):
         max_length=20, choices=CourseStatus.choices, default=CourseStatus.PLANNED
     )
     stop_reason = models.TextField(blank=True)
+    protocol = models.ForeignKey(
+        "clinic.ProtocolTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="courses",
+    )
+    planned_stocks = models.ManyToManyField(
+        "clinic.StockProduct",
+        blank=True,
+        related_name="+",
+        help_text="The stock products the course plans to inject (screened for allergies).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -68,6 +68,9 @@ class Patient(models.Model):
     diabetes = models.CharField(max_length=20, choices=Diabetes.choices, default=Diabetes.UNKNOWN)
     immunosuppressed = models.BooleanField(default=False)
     bleeding_disorder = models.BooleanField(default=False)
+    # Anaesthetic labels ask for reduced doses in liver and heart disease [R44].
+    hepatic_disease = models.BooleanField("liver disease", default=False)
+    cardiac_disease = models.BooleanField("heart disease", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

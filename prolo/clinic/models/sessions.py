@@ -134,6 +134,12 @@ class ProcedureNote(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A physician may sign above the anaesthetic ceiling only with a recorded reason.
+    dose_override_reason = models.TextField(blank=True)
+    dose_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dose_override_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -231,6 +237,15 @@ class Injection(models.Model):
     )
     diluent = models.CharField(max_length=30, choices=Diluent.choices)
     lot = models.CharField("lot number", max_length=60, blank=True)
+    syringe = models.ForeignKey(
+        "clinic.Syringe",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="injections",
+        help_text="The syringe drawn up for it, if any.",
+    )
+    epinephrine = models.BooleanField("with epinephrine", default=False)
     volume_ml = models.DecimalField(
         "volume (mL)",
         max_digits=4,

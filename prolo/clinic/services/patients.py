@@ -34,7 +34,14 @@ DEMOGRAPHIC_FIELDS = (
     "address",
     "preferred_language",
 )
-HISTORY_FLAG_FIELDS = ("pregnancy", "diabetes", "immunosuppressed", "bleeding_disorder")
+HISTORY_FLAG_FIELDS = (
+    "pregnancy",
+    "diabetes",
+    "immunosuppressed",
+    "bleeding_disorder",
+    "hepatic_disease",
+    "cardiac_disease",
+)
 CONDITION_FIELDS = ("name", "onset", "active", "notes")
 MEDICATION_FIELDS = ("name", "dose", "drug_class", "active")
 ALLERGY_FIELDS = ("substance", "category", "reaction")

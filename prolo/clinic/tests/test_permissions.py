@@ -17,6 +17,7 @@ EXPECTED = {
         P.EDIT_HISTORY,
         P.SCHEDULE_SESSION,
         P.COMPLETE_CHECKLIST,
+        P.DRAW_UP,
     },
     Role.PHYSIOTHERAPIST: {
         P.VIEW_SCHEDULE,
@@ -38,6 +39,7 @@ EXPECTED = {
         P.EDIT_DEMOGRAPHICS,
         P.SCHEDULE_SESSION,
         P.VIEW_AUDIT,
+        P.MANAGE_SAFETY,
     },
 }
 
