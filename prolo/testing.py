@@ -85,8 +85,12 @@ def make_course(
 
 
 def complete_checklist(
-    actor: Actor, session: TreatmentSession, weight_kg: Decimal = Decimal("72.5")
+    actor: Actor,
+    session: TreatmentSession,
+    weight_kg: Decimal = Decimal("72.5"),
+    **screening: Any,
 ) -> Checklist:
+    """Tick every item; `screening` passes `answers` or a physician's `acknowledgement`."""
     return checklist_save(
         actor=actor,
         session=session,
@@ -97,6 +101,7 @@ def complete_checklist(
         protein_meal=True,
         contraindications_rechecked=True,
         site_marked=True,
+        **screening,
     )
 
 
@@ -137,9 +142,11 @@ def signed_session(actor: Actor, patient: Patient, injections: int = 3) -> Treat
 
     `actor` must be allowed to plan, check, inject and sign: a physician.
     """
-    course = make_course(actor, patient)
+    # A patient with cautions (say, an anticoagulant) is treated with the physician's reason.
+    reason = "Discussed with the patient; the benefit outweighs the cautions."
+    course = make_course(actor, patient, acknowledgement=reason)
     session = course.sessions.get(number=1)
-    complete_checklist(actor, session)
+    complete_checklist(actor, session, acknowledgement=reason)
     note = make_note(actor, session)
     for i in range(injections):
         site = SITES_BY_CODE[KNEE_SITES[i % len(KNEE_SITES)]]

@@ -19,6 +19,7 @@ from prolo.clinic.models import (
     ImagingStudy,
     Injection,
     Patient,
+    ProtocolTemplate,
     TreatmentCourse,
     TreatmentSession,
 )
@@ -90,3 +91,9 @@ def get_injection(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Injection:
     injection = _get(qs.select_related("note__session__course__patient"), code)
     require(actor, perm)
     return injection
+
+
+def get_protocol(actor: Actor, code: uuid.UUID | str, perm: Perm) -> ProtocolTemplate:
+    protocol = _get(ProtocolTemplate.objects.filter(clinic=actor.clinic), code)
+    require(actor, perm)
+    return protocol

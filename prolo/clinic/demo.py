@@ -160,8 +160,13 @@ def _record_history(actor: Actor, patient: Patient, history: History, on: dt.dat
         weight_record(actor=actor, patient=patient, weight_kg=Decimal(history.weight_kg))
 
 
-def _checklist(cast: Cast, session: TreatmentSession, history: History, state: str) -> None:
-    """Fill in the checklist as far as `state` (see Plan.checklist)."""
+def _checklist(
+    cast: Cast, session: TreatmentSession, history: History, state: str, reason: str = ""
+) -> None:
+    """Fill in the checklist as far as `state` (see Plan.checklist).
+
+    The nurse screens; a caution she finds is then acknowledged by the physician with `reason`.
+    """
     items: dict[str, Any] = {"consent_on_file": True}
     weight = None
     if state != "consent":
@@ -175,7 +180,14 @@ def _checklist(cast: Cast, session: TreatmentSession, history: History, state: s
         weight = Decimal(history.weight_kg)
     if state in ("complete", "note"):
         items |= {"protein_meal": True, "contraindications_rechecked": True, "site_marked": True}
-    checklist_save(actor=cast.nurse, session=session, weight_kg=weight, **items)
+    checklist = checklist_save(actor=cast.nurse, session=session, weight_kg=weight, **items)
+    if reason and items.get("contraindications_rechecked") and not checklist.is_complete:
+        checklist_save(
+            actor=cast.physician,
+            session=session,
+            contraindications_rechecked=True,
+            acknowledgement=reason,
+        )
 
 
 def _sides(laterality: str) -> tuple[str, ...]:
@@ -221,7 +233,7 @@ def _perform(cast: Cast, session: TreatmentSession, case: Case, plan: Plan) -> N
     """A past visit: checklist, note and signature, each at its own time that day."""
     start = session.scheduled_at
     with _clock(start - dt.timedelta(minutes=10)):
-        _checklist(cast, session, case.history, "complete")
+        _checklist(cast, session, case.history, "complete", plan.observation)
     with _clock(start + dt.timedelta(minutes=10)):
         note = _write_note(cast, session, plan)
     with _clock(start + dt.timedelta(minutes=40)):
@@ -249,6 +261,7 @@ def _course(cast: Cast, evaluation: Evaluation, case: Case, plan: Plan, today: d
             planned_sessions=protocol.sessions,
             interval_days=protocol.interval_days,
             start_date=_first_session_day(plan, today),
+            acknowledgement=plan.observation,  # the reason to go ahead despite a caution
         )
         sessions = list(course.sessions.select_related("course__patient"))
         if plan.status == CourseStatus.PLANNED and plan.checklist:
@@ -278,7 +291,7 @@ def _finish(
             )
     elif plan.checklist not in ("", "consent"):
         upcoming = sessions[plan.signed]
-        _checklist(cast, upcoming, history, plan.checklist)
+        _checklist(cast, upcoming, history, plan.checklist, plan.observation)
         if plan.checklist == "note":
             _write_note(cast, upcoming, plan)
 

@@ -16,7 +16,7 @@ from prolo.clinic.models import Clinic, Membership, Patient, Role, User
 PASSWORD = "e2e-password-for-dr-moreno"
 
 
-def _field(page: Page, label: str) -> Locator:
+def _field(page: Page | Locator, label: str) -> Locator:
     """The field labelled exactly `label` (required fields add " (required)")."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(required\))?$"))
 
@@ -127,17 +127,20 @@ def _note(page: Page, check: Callable[[], None]) -> None:
         ("knee-pes", "enthesis", "0.5"),
         ("knee-ia", "joint", "6"),
     ]
+    # The page also has a "draw up a syringe" form with a dextrose field: stay in this one.
+    form = page.locator('form[action$="/injections/"]')
     for site, structure, volume in sites:
-        _field(page, "Site").select_option(site)
-        page.get_by_label("Side").select_option("left")
-        page.get_by_label("Target structure").select_option(structure)
-        page.get_by_label("Dextrose (%)").fill("15" if structure != "joint" else "25")
-        page.get_by_label("Anaesthetic (%)").fill("0.5")
-        page.get_by_label("Lot number").fill("DX-4471")
-        page.get_by_label("Volume (mL)").fill(volume)
-        page.get_by_role("button", name="Add injection").click()
+        _field(form, "Site").select_option(site)
+        form.get_by_label("Side").select_option("left")
+        form.get_by_label("Target structure").select_option(structure)
+        form.get_by_label("Dextrose (%)").fill("15" if structure != "joint" else "25")
+        form.get_by_label("Anaesthetic (%)").fill("0.5")
+        form.get_by_label("Lot number").fill("DX-4471")
+        form.get_by_label("Volume (mL)").fill(volume)
+        form.get_by_role("button", name="Add injection").click()
         expect(page.get_by_text("Injection added.")).to_be_visible()
-    expect(page.get_by_role("row")).to_have_count(1 + 3 + 1)  # header, 3 injections, total
+    injections = page.get_by_role("table", name="Injections given")
+    expect(injections.get_by_role("row")).to_have_count(1 + 3 + 1)  # header, 3 rows, total
     check()
 
 

@@ -6,11 +6,15 @@ an `instance` (that would mutate the model before the service audits the change)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from prolo.clinic.models import (
     Allergy,
     Amendment,
+    AnaestheticLimit,
     Checklist,
     Condition,
     CourseStatus,
@@ -20,7 +24,10 @@ from prolo.clinic.models import (
     Medication,
     Patient,
     ProcedureNote,
+    ProtocolTemplate,
+    StockProduct,
     Structure,
+    Syringe,
     TreatmentCourse,
     TreatmentSession,
     User,
@@ -28,6 +35,7 @@ from prolo.clinic.models import (
 from prolo.clinic.models.patients import MAX_WEIGHT_KG, MIN_WEIGHT_KG
 from prolo.clinic.services.evaluations import EVALUATION_FIELDS
 from prolo.clinic.services.patients import DEMOGRAPHIC_FIELDS, HISTORY_FLAG_FIELDS
+from prolo.clinic.services.screening import ANSWER_FIELDS, HAEMOGLOBIN_RANGE, PLATELETS_RANGE
 from prolo.clinic.services.sessions import CHECKLIST_FIELDS, INJECTION_FIELDS, NOTE_FIELDS
 from prolo.clinic.sites import site_choices
 from prolo.lib.forms import DateInput, DateTimeInput, ParseModelForm, TimeInput
@@ -138,7 +146,62 @@ def _practitioner_field(clinic_id: int) -> forms.ModelChoiceField:
     )
 
 
-class CourseForm(ParseModelForm):
+class ScreeningFieldsForm(forms.Form):
+    """Today's contraindication-screening answers and a physician's reason to go ahead.
+
+    Rendered by staff/_screening_fields.html; `clean` hands the answers to the service as one
+    `answers` mapping. An unticked box means "no".
+    """
+
+    local_infection = forms.BooleanField(
+        required=False,
+        label="Active infection at or near the injection site",
+        help_text="Cellulitis, an abscess, or a joint that may be septic.",
+    )
+    systemic_infection = forms.BooleanField(required=False, label="Fever or systemic infection")
+    inflammatory_flare = forms.BooleanField(
+        required=False, label="Acute gout or inflammatory arthritis flare"
+    )
+    site_steroid_on = forms.DateField(
+        required=False,
+        label="Last steroid injection at the site",
+        widget=DateInput(),
+        help_text="Leave empty if none.",
+    )
+    haemoglobin = forms.DecimalField(
+        required=False,
+        label="Haemoglobin (g/dL)",
+        max_digits=3,
+        decimal_places=1,
+        min_value=HAEMOGLOBIN_RANGE[0],
+        max_value=HAEMOGLOBIN_RANGE[1],
+    )
+    platelets = forms.IntegerField(
+        required=False,
+        label="Platelets (×10³/µL)",
+        min_value=PLATELETS_RANGE[0],
+        max_value=PLATELETS_RANGE[1],
+        help_text="In thousands per microlitre, e.g. 250.",
+    )
+    platelet_disorder = forms.BooleanField(
+        required=False,
+        label="Platelet dysfunction, critical thrombocytopenia or haemodynamic instability",
+    )
+    acknowledgement = forms.CharField(
+        required=False,
+        label="Physician's reason for going ahead despite the cautions",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the screening finds a relative contraindication; recorded with "
+        "your name. Absolute contraindications cannot be overridden.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["answers"] = {name: data.pop(name) for name in ANSWER_FIELDS if name in data}
+        return data
+
+
+class CourseForm(ScreeningFieldsForm, ParseModelForm):
     evaluation = forms.ModelChoiceField(queryset=Evaluation.objects.none(), label="From evaluation")
     first_session_time = forms.TimeField(label="Time of each session", widget=TimeInput())
     room = forms.CharField(max_length=60, required=False)
@@ -164,9 +227,42 @@ class CourseForm(ParseModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["evaluation"].queryset = patient.evaluations.filter(eligibility="eligible")  # type: ignore[attr-defined]
         self.fields["practitioner"] = _practitioner_field(patient.clinic_id)
-        self.order_fields(
-            ["evaluation", *self.Meta.fields, "first_session_time", "practitioner", "room"]
+        self.fields["protocol"] = _protocol_field(patient.clinic_id)
+        if self.data.get(self.add_prefix("protocol")):  # the template decides these
+            for name in TEMPLATE_DECIDES:
+                self.fields[name].required = False
+        self.fields["planned_stocks"] = forms.ModelMultipleChoiceField(
+            queryset=StockProduct.objects.filter(clinic_id=patient.clinic_id, active=True),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Planned solutions",
+            help_text="The stocks this course will draw up; the patient's allergies are checked "
+            "against them. None ticked: the clinic's usual stocks for the course type.",
         )
+        self.order_fields(
+            [
+                "evaluation",
+                "protocol",
+                *self.Meta.fields,
+                "first_session_time",
+                "practitioner",
+                "room",
+            ]
+        )
+
+
+TEMPLATE_DECIDES = ("course_type", "target_region", "planned_sessions", "interval_days")
+
+
+def _protocol_field(clinic_id: int) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=ProtocolTemplate.objects.filter(clinic_id=clinic_id, active=True),
+        required=False,
+        label="Protocol template",
+        empty_label="None: plan the schedule below",
+        help_text="A template sets the type, region, number of sessions and the week of each: "
+        "what you choose for those below is then not used.",
+    )
 
 
 class CourseStatusForm(forms.Form):
@@ -191,7 +287,7 @@ class SessionForm(ParseModelForm):
         self.order_fields(["scheduled_at", "practitioner", "room"])
 
 
-class ChecklistForm(ParseModelForm):
+class ChecklistForm(ScreeningFieldsForm, ParseModelForm):
     weight_kg = forms.DecimalField(
         label="Today's weight (kg)",
         max_digits=4,
@@ -206,6 +302,11 @@ class ChecklistForm(ParseModelForm):
         model = Checklist
         fields = CHECKLIST_FIELDS
         widgets = {"nsaids_stopped_on": DateInput()}
+        labels = {"contraindications_rechecked": "Contraindications rechecked today"}
+        help_texts = {
+            "contraindications_rechecked": "Ticked, the answers below are screened; it holds "
+            "only if the screening passes."
+        }
 
 
 class NoteForm(ParseModelForm):
@@ -222,6 +323,14 @@ class NoteForm(ParseModelForm):
 
 class InjectionForm(ParseModelForm):
     site_code = forms.ChoiceField(choices=site_choices(), label="Site")
+    syringe = forms.ModelChoiceField(
+        queryset=Syringe.objects.none(),
+        required=False,
+        label="From syringe",
+        empty_label="None: give the solution below",
+        help_text="The injection takes the syringe's solution; the solution boxes are then ignored.",
+    )
+    SOLUTION = ("dextrose_percent", "anaesthetic", "anaesthetic_percent", "diluent")
 
     class Meta:
         model = Injection
@@ -232,9 +341,64 @@ class InjectionForm(ParseModelForm):
             "volume_ml": forms.NumberInput(attrs={"step": "0.1"}),
         }
 
+    def __init__(self, *args: object, syringes: QuerySet[Syringe] | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if syringes is not None:
+            self.fields["syringe"].queryset = syringes  # type: ignore[attr-defined]
+        for name in self.SOLUTION:  # required only without a syringe: see clean()
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("syringe") is None and "syringe" not in self.errors:
+            for name in self.SOLUTION:
+                if name not in self.errors and cleaned.get(name) in (None, ""):
+                    self.add_error(name, forms.Field.default_error_messages["required"])
+        return cleaned
+
 
 class AmendmentForm(ParseModelForm):
     class Meta:
         model = Amendment
         fields = ("reason", "text")
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class DoseOverrideForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for going over the ceiling",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the audit trail with your name. It covers the total as it is now: "
+        "more anaesthetic afterwards needs a new reason.",
+    )
+
+
+class AnaestheticLimitForm(ParseModelForm):
+    class Meta:
+        model = AnaestheticLimit
+        fields = (
+            "mg_per_kg",
+            "cap_mg",
+            "mg_per_kg_epinephrine",
+            "cap_mg_epinephrine",
+            "source",
+            "verified",
+        )
+        labels = {
+            "mg_per_kg": "Without epinephrine: mg per kg",
+            "cap_mg": "Without epinephrine: maximum (mg)",
+            "mg_per_kg_epinephrine": "With epinephrine: mg per kg",
+            "cap_mg_epinephrine": "With epinephrine: maximum (mg)",
+            "source": "Source",
+            "verified": "Confirmed against the product label",
+        }
+        help_texts = {
+            "cap_mg": "Leave empty if the label gives no maximum.",
+            "mg_per_kg_epinephrine": "Leave empty to use the plain limit even with epinephrine.",
+            "source": "Where the numbers come from: the label, its date, a guideline.",
+        }
+        widgets = {
+            "mg_per_kg": forms.NumberInput(attrs={"step": "0.01"}),
+            "mg_per_kg_epinephrine": forms.NumberInput(attrs={"step": "0.01"}),
+        }

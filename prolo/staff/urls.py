@@ -1,6 +1,18 @@
 from django.urls import path
 
-from prolo.staff.views import courses, evaluations, history, patients, sessions, today
+from prolo.staff.views import (
+    careplans,
+    clinic_settings,
+    compounding,
+    courses,
+    dosing,
+    evaluations,
+    history,
+    patients,
+    protocols,
+    sessions,
+    today,
+)
 
 app_name = "staff"
 
@@ -47,6 +59,43 @@ session_urls = [
     path("injections/<uuid:code>/remove/", sessions.injection_remove, name="injection-remove"),
     path("sessions/<uuid:code>/sign/", sessions.note_sign, name="note-sign"),
     path("sessions/<uuid:code>/amend/", sessions.note_amend, name="note-amend"),
+    path("sessions/<uuid:code>/dose-override/", dosing.dose_override, name="dose-override"),
+]
+
+dosing_urls = [
+    path("anaesthetic-limits/", dosing.anaesthetic_limits, name="anaesthetic-limits"),
+    path(
+        "anaesthetic-limits/<slug:agent>/",
+        dosing.anaesthetic_limit_edit,
+        name="anaesthetic-limit-edit",
+    ),
+]
+
+protocol_urls = [
+    path("sessions/<uuid:code>/plan/", careplans.careplan_print, name="careplan-print"),
+    path("clinic/settings/", clinic_settings.clinic_settings, name="clinic-settings"),
+    path("clinic/protocols/", protocols.protocol_list, name="protocol-list"),
+    path("clinic/protocols/copy/", protocols.protocol_copy, name="protocol-copy"),
+    path("clinic/protocols/<uuid:code>/", protocols.protocol_detail, name="protocol-detail"),
+    path("clinic/protocols/<uuid:code>/edit/", protocols.protocol_edit, name="protocol-edit"),
+    path(
+        "clinic/protocols/<uuid:code>/injections/",
+        protocols.protocol_injection_add,
+        name="protocol-injection-add",
+    ),
+    path(
+        "clinic/protocols/<uuid:code>/injections/<int:index>/remove/",
+        protocols.protocol_injection_remove,
+        name="protocol-injection-remove",
+    ),
+]
+
+compounding_urls = [
+    path("tools/compound/", compounding.calculator, name="calculator"),
+    path("clinic/catalogue/", compounding.catalogue, name="catalogue"),
+    path("clinic/catalogue/new/", compounding.stock_new, name="stock-new"),
+    path("clinic/catalogue/<uuid:code>/edit/", compounding.stock_edit, name="stock-edit"),
+    path("sessions/<uuid:code>/syringes/", compounding.syringe_add, name="syringe-add"),
 ]
 
 urlpatterns = [
@@ -55,4 +104,7 @@ urlpatterns = [
     *evaluation_urls,
     *course_urls,
     *session_urls,
+    *dosing_urls,
+    *protocol_urls,
+    *compounding_urls,
 ]

@@ -169,7 +169,7 @@ class StockProduct(models.Model):
                 | (~Q(anaesthetic="none") & Q(anaesthetic_percent__gt=0)),
                 name="stock_anaesthetic_consistent",
                 violation_error_code="anaesthetic_percent",
-                violation_error_message="Anaesthetic (%): give a strength above 0 for an anaesthetic stock, and 0 otherwise.",
+                violation_error_message="Anaesthetic (%%): give a strength above 0 for an anaesthetic stock, and 0 otherwise.",
             ),
         ]
 
@@ -216,7 +216,7 @@ class Syringe(models.Model):
     final_volume_ml = models.DecimalField(max_digits=5, decimal_places=2)
     dextrose_percent = models.DecimalField(max_digits=6, decimal_places=3)
     # Per agent: {"lidocaine": {"percent": "0.5", "epinephrine": false}}
-    anaesthetics = models.JSONField(default=dict)
+    anaesthetics = models.JSONField(default=dict, blank=True)
     benzyl_alcohol = models.BooleanField(default=False)
     osmolarity = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -256,9 +256,9 @@ class Screening(models.Model):
         blank=True,
         related_name="screenings",
     )
-    answers = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, blank=True)
     # [{"rule": id, "severity": "absolute"|"relative", "text": ..., "detail": ...}]
-    findings = models.JSONField(default=list)
+    findings = models.JSONField(default=list, blank=True)
     acknowledgement = models.TextField(blank=True)
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -1,6 +1,7 @@
 """Clinics, staff accounts and memberships.
 
-These set up who works where; they are not clinical writes, so they leave no audit row.
+These set up who works where; they are not clinical writes, so they leave no audit row. A new
+clinic starts with the default stock catalogue and anaesthetic limits (services/catalogue.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from prolo.clinic.models import Clinic, Membership, User
+from prolo.clinic.services.catalogue import clinic_safety_install
 
 
 @transaction.atomic
@@ -17,6 +19,7 @@ def clinic_create(*, name: str, address: str = "", phone: str = "") -> Clinic:
     clinic = Clinic(name=name.strip(), address=address.strip(), phone=phone.strip())
     clinic.full_clean()
     clinic.save(force_insert=True)
+    clinic_safety_install(clinic=clinic)
     return clinic
 
 

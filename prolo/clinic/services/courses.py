@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,15 +14,19 @@ from prolo.clinic.models import (
     Eligibility,
     Evaluation,
     Patient,
+    ProtocolTemplate,
     SessionStatus,
+    StockProduct,
     TreatmentCourse,
     TreatmentSession,
     User,
 )
+from prolo.clinic.models.courses import MAX_INTERVAL_DAYS
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
-from prolo.lib.dates import NonexistentLocalTime, proposed_session_times
+from prolo.clinic.services.screening import course_stocks_plan, screening_run
+from prolo.lib.dates import NonexistentLocalTime, local_datetime, proposed_session_times
 
 COURSE_FIELDS = (
     "course_type",
@@ -42,9 +48,17 @@ def course_plan(
     first_session_time: dt.time,
     practitioner: User | None = None,
     room: str = "",
+    protocol: ProtocolTemplate | None = None,
+    planned_stocks: Iterable[StockProduct] | None = None,
+    answers: Mapping[str, Any] | None = None,
+    acknowledgement: str = "",
     **fields: Any,
 ) -> TreatmentCourse:
-    """Plan a course from an eligible evaluation and propose its sessions from the plan."""
+    """Plan a course from an eligible evaluation and propose its sessions from the plan.
+
+    With a `protocol` (a template of the clinic), the course takes its type, region and
+    number of sessions from it, and the sessions fall on the template's weeks.
+    """
     require(actor, Perm.PLAN_COURSE)
     if evaluation.patient_id != patient.pk:
         raise ValidationError({"evaluation": "Choose an evaluation of this patient."})
@@ -53,17 +67,17 @@ def course_plan(
             {"evaluation": "A course can only be planned from an evaluation marked eligible."}
         )
     fields = pick(fields, COURSE_FIELDS)
+    if protocol is not None:
+        fields |= _from_protocol(actor, protocol, fields.get("interval_days"))
     check_practitioner(actor, practitioner)
     if "start_date" in fields:
         check_plausible_date("start_date", fields["start_date"])
     course = TreatmentCourse(
-        patient=patient, evaluation=evaluation, created_by=actor.user, **fields
+        patient=patient, evaluation=evaluation, created_by=actor.user, protocol=protocol, **fields
     )
     create_audited(actor=actor, instance=course, patient=patient)
     try:
-        times = proposed_session_times(
-            course.start_date, first_session_time, course.planned_sessions, course.interval_days
-        )
+        times = _session_times(course, first_session_time)
     except NonexistentLocalTime as exc:
         raise ValidationError({"first_session_time": f"{exc} Choose another time."}) from None
     for number, when in enumerate(times, start=1):
@@ -75,6 +89,10 @@ def course_plan(
             room=room.strip(),
         )
         create_audited(actor=actor, instance=session, patient=patient)
+    # Screened inside this transaction: a blocked plan, or cautions without a reason, save
+    # nothing (docs/screening.md). No stocks planned means the clinic's usual ones.
+    course_stocks_plan(actor=actor, course=course, stocks=planned_stocks)
+    screening_run(actor=actor, course=course, answers=answers, acknowledgement=acknowledgement)
     return course
 
 
@@ -110,3 +128,34 @@ def _cancel_open_sessions(actor: Actor, course: TreatmentCourse) -> None:
             patient=course.patient,
             changes={"status": SessionStatus.CANCELLED},
         )
+
+
+def _from_protocol(
+    actor: Actor, protocol: ProtocolTemplate, interval_days: int | None
+) -> dict[str, Any]:
+    """The course fields a template decides: type, region, and the schedule's shape."""
+    offered = ProtocolTemplate.objects.filter(pk=protocol.pk, clinic=actor.clinic, active=True)
+    if not offered.exists():
+        raise ValidationError({"protocol": "Choose one of this clinic's active templates."})
+    weeks = protocol.session_weeks
+    fields: dict[str, Any] = {
+        "course_type": protocol.course_type,
+        "target_region": protocol.target_region,
+        "planned_sessions": len(weeks),
+    }
+    if len(weeks) > 1:
+        gap_days = 7 * min(b - a for a, b in itertools.pairwise(weeks))
+        fields["interval_days"] = max(1, min(gap_days, MAX_INTERVAL_DAYS))
+    else:  # one session: the interval means nothing, but the course records one
+        fields["interval_days"] = interval_days or 28
+    return fields
+
+
+def _session_times(course: TreatmentCourse, at: dt.time) -> list[dt.datetime]:
+    """From the template's weeks (start date + 7 × week days), else every interval_days."""
+    if course.protocol is None:
+        return proposed_session_times(
+            course.start_date, at, course.planned_sessions, course.interval_days
+        )
+    days = [course.start_date + dt.timedelta(weeks=w) for w in course.protocol.session_weeks]
+    return [local_datetime(day, at) for day in days]

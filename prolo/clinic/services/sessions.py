@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from prolo.clinic.models import (
     NoteStatus,
     ProcedureNote,
     SessionStatus,
+    Syringe,
     TreatmentSession,
     User,
 )
@@ -26,6 +28,8 @@ from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
 from prolo.clinic.services.patients import weight_record
+from prolo.clinic.services.screening import checklist_screening
+from prolo.clinic.services.screening import sign_blockers as screening_sign_blockers
 
 CHECKLIST_FIELDS = (*Checklist.ITEMS, "nsaids_stopped_on", "takes_no_nsaids")
 NOTE_FIELDS = (
@@ -124,6 +128,8 @@ def checklist_save(
     actor: Actor,
     session: TreatmentSession,
     weight_kg: Decimal | None = None,
+    answers: Mapping[str, Any] | None = None,
+    acknowledgement: str = "",
     **items: Any,
 ) -> Checklist:
     """Record checklist answers; the checklist completes when every item is confirmed."""
@@ -139,6 +145,11 @@ def checklist_save(
             }
         )
     changes: dict[str, Any] = pick(items, CHECKLIST_FIELDS)
+    if changes.get("contraindications_rechecked"):
+        # Ticked, it runs the screening and holds only if that passes (docs/screening.md).
+        changes["contraindications_rechecked"] = checklist_screening(
+            actor=actor, session=session, answers=answers, acknowledgement=acknowledgement
+        )
     if weight_kg is not None:
         changes["weight"] = weight_record(actor=actor, patient=patient, weight_kg=weight_kg)
     checklist = Checklist.objects.select_for_update().filter(session=session).first()
@@ -183,13 +194,22 @@ def note_save(*, actor: Actor, session: TreatmentSession, **fields: Any) -> Proc
 
 
 @transaction.atomic
-def injection_add(*, actor: Actor, note: ProcedureNote, **fields: Any) -> Injection:
+def injection_add(
+    *, actor: Actor, note: ProcedureNote, syringe: Syringe | None = None, **fields: Any
+) -> Injection:
+    """Record an injection; given from a `syringe`, it takes that syringe's solution."""
     require(actor, Perm.RECORD_NOTE)
     session, note = _lock_draft(note)
     fields = pick(fields, INJECTION_FIELDS)
+    if syringe is not None:
+        # Imported here: services/syringes.py builds on this module's session lock.
+        from prolo.clinic.services.syringes import syringe_solution
+
+        volume = fields.get("volume_ml")
+        fields |= syringe_solution(syringe=syringe, session=session, volume_ml=volume)
     if fields.get("anaesthetic") == "none" and not fields.get("anaesthetic_percent"):
         fields["anaesthetic_percent"] = Decimal(0)
-    injection = Injection(note=note, **fields)
+    injection = Injection(note=note, syringe=syringe, **fields)
     return create_audited(actor=actor, instance=injection, patient=session.course.patient)
 
 
@@ -208,12 +228,18 @@ def injection_remove(*, actor: Actor, injection: Injection) -> None:
 
 
 def _sign_blockers(note: ProcedureNote) -> list[str]:
+    """Every reason the note cannot be signed yet; each check adds its own messages."""
+    # Imported here: services/dosing.py builds on this module's session lock.
+    from prolo.clinic.services.dosing import dose_sign_blockers
+
     blockers = []
     checklist = Checklist.objects.filter(session_id=note.session_id).first()
     if checklist is None or not checklist.is_complete:
         blockers.append("The pre-procedure checklist is not complete.")
     if not note.injections.exists():
         blockers.append("The note has no injections.")
+    blockers.extend(dose_sign_blockers(note))
+    blockers.extend(screening_sign_blockers(note.session))
     return blockers
 
 

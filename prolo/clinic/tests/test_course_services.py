@@ -52,6 +52,7 @@ def test_planning_audits_the_course_and_each_proposed_session(alice_actor, alice
         ("create", "treatmentsession"),
         ("create", "treatmentsession"),
         ("create", "treatmentsession"),
+        ("create", "screening"),  # the contraindication screening (test_screening_services)
     ]
     assert {(e.actor, e.patient) for e in events} == {(alice, pat)}
     assert events[0].object_code == str(course.code)

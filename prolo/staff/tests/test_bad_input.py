@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,12 +40,18 @@ from prolo.clinic.models import (
     Medication,
     Patient,
     ProcedureNote,
+    ProtocolTemplate,
+    StockProduct,
+    Syringe,
+    SyringeIngredient,
     TreatmentCourse,
     TreatmentSession,
     User,
     WeightMeasurement,
 )
 from prolo.clinic.permissions import Actor
+from prolo.clinic.services.catalogue import clinic_safety_install, stock_update
+from prolo.clinic.services.dosing import anaesthetic_limit_update
 from prolo.clinic.services.patients import (
     DEMOGRAPHIC_FIELDS,
     allergy_add,
@@ -53,7 +60,7 @@ from prolo.clinic.services.patients import (
 )
 from prolo.staff.tests.test_view_access import World, world
 from prolo.staff.urls import urlpatterns
-from prolo.testing import actor, make_evaluation
+from prolo.testing import actor, add_injection, make_evaluation
 
 __all__ = ["world"]  # the fixture of test_view_access, shared: one of each record of Pat
 
@@ -75,6 +82,10 @@ RECORD: list[type[Model]] = [
     ProcedureNote,
     Injection,
     Amendment,
+    ProtocolTemplate,
+    StockProduct,
+    Syringe,
+    SyringeIngredient,
 ]
 PAGE_VIEWS = (AuditAction.VIEW_CHART, AuditAction.VIEW_FILE)
 
@@ -164,6 +175,9 @@ def _course_form(w: World) -> Data:
         "first_session_time": "09:30",
         "practitioner": w.evaluation.clinician_id,
         "room": "Room 2",
+        "site_steroid_on": (_today() - dt.timedelta(days=200)).isoformat(),
+        # Pat takes apixaban (the world's medication): a caution the physician acknowledges.
+        "acknowledgement": "Apixaban continued; firm pressure at each site.",
     }
 
 
@@ -198,6 +212,7 @@ def _checklist_form(w: World) -> Data:
         "checklist-contraindications_rechecked": "on",
         "checklist-weight_kg": "72.5",
         "checklist-site_marked": "on",
+        "checklist-acknowledgement": "Apixaban continued; firm pressure at each site.",
     }
 
 
@@ -259,6 +274,179 @@ def _pending_evaluation(w: World) -> Data:
 def _nurse_as_practitioner(w: World) -> Data:
     return {"practitioner": User.objects.get(username="nora").pk}
 
+
+def _over_the_ceiling(w: World) -> Data:
+    """A lidocaine limit of 300 mg and 20 mL of 2% (400 mg) in the session: an override form."""
+    anaesthetic_limit_update(
+        actor=w.actor,
+        agent="lidocaine",
+        mg_per_kg=Decimal("4.5"),
+        cap_mg=300,
+        mg_per_kg_epinephrine=None,
+        cap_mg_epinephrine=None,
+        source="Test limit",
+        verified=False,
+    )
+    add_injection(w.actor, w.session.note, anaesthetic_percent=Decimal(2), volume_ml=Decimal(20))
+    return {"dose-reason": "Large joint; patient monitored for 30 minutes"}
+
+
+def _limit_form(w: World) -> Data:
+    return {
+        "mg_per_kg": "4.5",
+        "cap_mg": "300",
+        "mg_per_kg_epinephrine": "7",
+        "cap_mg_epinephrine": "500",
+        "source": "Xylocaine label, checked by Dr Moreno",
+        "verified": "on",
+    }
+
+
+def _settings_form(w: World) -> Data:
+    return {
+        "syringe_precision_ml": "0.1",
+        "weight_max_age_days": "30",
+        "dose_warn_percent": "80",
+        "elderly_age": "65",
+        "elderly_factor": "0.8",
+        "hepatic_factor": "1.00",
+        "cardiac_factor": "1.00",
+        "nsaid_stop_days_before": "4",
+        "nsaid_avoid_days_after": "7",
+        "flare_typical_days": "3",
+        "flare_max_days": "7",
+        "heat_pack_min_minutes": "10",
+        "heat_pack_max_minutes": "15",
+        "healing_weeks": "6",
+        "recent_steroid_weeks": "4",
+        "prp_min_haemoglobin": "10.0",
+        "prp_min_platelets": "100",
+    }
+
+
+def _protocol_form(w: World) -> Data:
+    return {
+        "name": "Knee OA, Riverside version",
+        "condition": "Knee osteoarthritis",
+        "session_weeks": "0, 4, 8",
+        "optional_weeks": "12",
+        "max_session_volume_ml": "22.5",
+        "evidence": "Riverside uses the Rabago schedule.",
+        "unverified": "Anaesthetic strength",
+        "active": "on",
+    }
+
+
+def _protocol_line_form(w: World) -> Data:
+    return {
+        "line-site_code": "knee-pes",
+        "line-structure": "enthesis",
+        "line-volume_ml": "0.5",
+        "line-dextrose_percent": "15",
+        "line-anaesthetic": "lidocaine",
+        "line-anaesthetic_percent": "0.5",
+        "line-count": "2",
+        "line-note": "Tender points",
+    }
+
+
+def _other_clinics_protocol(w: World) -> Data:
+    from prolo.clinic.services.protocols import protocol_copy
+
+    theirs = protocol_copy(actor=_charlie_actor(), key="knee-oa-dumais-2012")
+    return {"protocol": theirs.pk}
+
+
+def _inactive_protocol(w: World) -> Data:
+    from prolo.clinic.services.protocols import protocol_update
+
+    protocol_update(actor=w.actor, protocol=w.protocol, active=False)
+    return {"protocol": w.protocol.pk}
+
+
+def _stock(w: World, name: str) -> int:
+    return StockProduct.objects.get(clinic=w.actor.clinic, name=name).pk
+
+
+def _syringe_form(w: World) -> Data:
+    return {
+        "syringe-label": "A",
+        "syringe-final_volume_ml": "10",
+        "syringe-target_dextrose_percent": "15",
+        "syringe-dextrose_stock": _stock(w, "Dextrose 50% (D50)"),
+        "syringe-dextrose_lot": "D50-0425",
+        "syringe-target_anaesthetic_percent": "0.5",
+        "syringe-anaesthetic_stock": _stock(w, "Lidocaine 1% (MPF)"),
+        "syringe-anaesthetic_lot": "LX-19",
+        "syringe-diluent_stock": _stock(w, "0.9% sodium chloride"),
+        "syringe-diluent_lot": "NS-7",
+    }
+
+
+def _draw_up(w: World, label: str) -> None:
+    """A syringe already drawn up in the session (from the default D50)."""
+    from prolo.clinic.services.syringes import syringe_draw_up
+
+    syringe_draw_up(
+        actor=w.actor,
+        session=w.session,
+        label=label,
+        final_volume_ml=Decimal(5),
+        target_dextrose_percent=Decimal(15),
+        dextrose_stock=StockProduct.objects.get(pk=_stock(w, "Dextrose 50% (D50)")),
+        anaesthetic_stock=None,
+        target_anaesthetic_percent=Decimal(0),
+        diluent_stock=StockProduct.objects.get(pk=_stock(w, "0.9% sodium chloride")),
+    )
+
+
+def _label_taken(w: World) -> Data:
+    _draw_up(w, "Knee joint")
+    return {"syringe-label": "knee JOINT"}
+
+
+def _other_clinics_stock(w: World) -> Data:
+    theirs = _charlie_actor().clinic
+    clinic_safety_install(clinic=theirs)
+    return {"syringe-dextrose_stock": theirs.stocks.get(name="Dextrose 50% (D50)").pk}
+
+
+def _stock_no_longer_used(w: World) -> Data:
+    d10 = StockProduct.objects.get(pk=_stock(w, "Dextrose 10% (D10W)"))
+    stock_update(actor=w.actor, stock=d10, active=False)
+    return {"syringe-target_dextrose_percent": "5", "syringe-dextrose_stock": d10.pk}
+
+
+def _stock_form(w: World) -> Data:
+    return {
+        "name": "Dextrose 25% (D25)",
+        "kind": "dextrose",
+        "dextrose_percent": "25",
+        "anaesthetic": "none",
+        "anaesthetic_percent": "0",
+        "osmolarity": "1263",
+        "allergens": ["corn"],
+        "notes": "Ready-mixed vial",
+        "source": "Label of the 25% vial, checked by Dr Moreno",
+        "active": "on",
+    }
+
+
+def _stock_edit_form(w: World) -> Data:
+    return _stock_form(w) | {
+        "name": "Dextrose 50% (D50)",
+        "dextrose_percent": "50",
+        "osmolarity": "2525",
+        "notes": "Kept in the procedure room",
+    }
+
+
+def _strength_of_a_drawn_up_stock(w: World) -> Data:
+    _draw_up(w, "B")
+    return {"dextrose_percent": "40"}
+
+
+STOCK_BOOLEANS = frozenset({"epinephrine", "high_risk", "active"})
 
 BAD_DATES = {"date 2026-02-30": "2026-02-30", "date 'yesterday'": "yesterday"}
 BAD_DECIMALS = {"NaN": "NaN", "Infinity": "Infinity", "1e400": "1e400"}
@@ -416,6 +604,15 @@ ENDPOINTS: dict[str, Endpoint] = {
             "practitioner not a number": {"practitioner": "abc"},
             "practitioner who is a nurse": _nurse_as_practitioner,
             "room of 61 characters": {"room": "r" * 61},
+            "protocol not a number": {"protocol": "abc"},
+            "protocol that does not exist": {"protocol": "999999"},
+            "another clinic's protocol": _other_clinics_protocol,
+            "a protocol no longer offered": _inactive_protocol,
+            "steroid injected in the future": {"site_steroid_on": "9999-12-31"},
+            "haemoglobin 999": {"haemoglobin": "999"},
+            "platelets -1": {"platelets": "-1"},
+            "planned stock not a number": {"planned_stocks": ["abc"]},
+            "cautions without a reason": {"acknowledgement": "   "},
         },
     ),
     "course-detail status": Endpoint(
@@ -451,6 +648,8 @@ ENDPOINTS: dict[str, Endpoint] = {
             **_each("checklist-weight_kg", BAD_DECIMALS, "weight"),
             **_each("checklist-nsaids_stopped_on", BAD_DATES, "stopped"),
             "stopped in the future": {"checklist-nsaids_stopped_on": "9999-12-31"},
+            "steroid injected in the future": {"checklist-site_steroid_on": "9999-12-31"},
+            "cautions without a reason": {"checklist-acknowledgement": ""},
         },
         booleans=CHECKLIST_BOOLEANS,
         empty_is_valid=True,  # an unticked checklist is saved as "not complete"
@@ -506,11 +705,222 @@ ENDPOINTS: dict[str, Endpoint] = {
             "reason of 301 characters": {"amendment-reason": "r" * 301},
         },
     ),
+    "dose-override": Endpoint(
+        url=lambda w: reverse("staff:dose-override", args=[w.session.code]),
+        valid=_over_the_ceiling,
+        absurd={
+            "blank reason": {"dose-reason": "   "},
+            "reason of 1001 characters": {"dose-reason": "r" * 1001},
+        },
+    ),
+    "anaesthetic-limit-edit": Endpoint(
+        url=lambda w: reverse("staff:anaesthetic-limit-edit", args=["lidocaine"]),
+        valid=_limit_form,
+        absurd={
+            "mg/kg 0": {"mg_per_kg": "0"},
+            "mg/kg -1": {"mg_per_kg": "-1"},
+            "mg/kg 100": {"mg_per_kg": "100"},
+            "mg/kg 4.555": {"mg_per_kg": "4.555"},
+            **_each("mg_per_kg", BAD_DECIMALS, "mg/kg"),
+            "no mg/kg": {"mg_per_kg": ""},
+            "maximum 0": {"cap_mg": "0"},
+            "maximum -300": {"cap_mg": "-300"},
+            "maximum 300.5": {"cap_mg": "300.5"},
+            "maximum 10^20": {"cap_mg": "1" + "0" * 20},
+            "epinephrine maximum without its mg/kg": {"mg_per_kg_epinephrine": ""},
+            "epinephrine mg/kg 0": {"mg_per_kg_epinephrine": "0"},
+            "blank source": {"source": "  "},
+            "source of 301 characters": {"source": "s" * 301},
+        },
+        booleans=frozenset({"verified"}),
+    ),
+    "clinic-settings": Endpoint(
+        url=lambda w: reverse("staff:clinic-settings"),
+        valid=_settings_form,
+        absurd={
+            "precision 0": {"syringe_precision_ml": "0"},
+            "precision 2 mL": {"syringe_precision_ml": "2"},
+            "weight valid 0 days": {"weight_max_age_days": "0"},
+            "warn at 0%": {"dose_warn_percent": "0"},
+            "warn at 101%": {"dose_warn_percent": "101"},
+            "elderly from age 5": {"elderly_age": "5"},
+            "factor 0": {"hepatic_factor": "0"},
+            "factor 1.5": {"cardiac_factor": "1.5"},
+            **_each("elderly_factor", BAD_DECIMALS, "factor"),
+            "stop 29 days before": {"nsaid_stop_days_before": "29"},
+            "stop -1 days before": {"nsaid_stop_days_before": "-1"},
+            "avoid 91 days after": {"nsaid_avoid_days_after": "91"},
+            "usual flare above the review threshold": {
+                "flare_typical_days": "10",
+                "flare_max_days": "5",
+            },
+            "heat pack 61 minutes": {"heat_pack_max_minutes": "61"},
+            "heat pack shortest above longest": {
+                "heat_pack_min_minutes": "20",
+                "heat_pack_max_minutes": "10",
+            },
+            "healing 53 weeks": {"healing_weeks": "53"},
+            "haemoglobin 50": {"prp_min_haemoglobin": "50"},
+            **_each("prp_min_haemoglobin", BAD_DECIMALS, "haemoglobin"),
+            "platelets 0": {"prp_min_platelets": "0"},
+        },
+    ),
+    "protocol-copy": Endpoint(
+        url=lambda w: reverse("staff:protocol-copy"),
+        valid=lambda w: {"key": "knee-oa-dumais-2012"},
+        absurd={
+            "a key not in the library": {"key": "snake-oil-2024"},
+            "a key with slashes": {"key": "../knee-oa-dumais-2012"},
+        },
+    ),
+    "protocol-edit": Endpoint(
+        url=lambda w: reverse("staff:protocol-edit", args=[w.protocol.code]),
+        valid=_protocol_form,
+        absurd={
+            "blank name": {"name": "  "},
+            "name of 161 characters": {"name": "n" * 161},
+            "no session weeks": {"session_weeks": ""},
+            "weeks out of order": {"session_weeks": "0, 8, 4"},
+            "the same week twice": {"session_weeks": "0, 4, 4"},
+            "a negative week": {"session_weeks": "-4, 0, 4"},
+            "first session not week 0": {"session_weeks": "1, 5, 9"},
+            "week 105": {"session_weeks": "0, 105"},
+            "weeks in words": {"session_weeks": "zero, four"},
+            "week 4.5": {"session_weeks": "0, 4.5"},
+            "21 sessions": {"session_weeks": ", ".join(str(w) for w in range(21))},
+            "optional week before the last session": {"optional_weeks": "4"},
+            "volume 0": {"max_session_volume_ml": "0"},
+            "volume -1": {"max_session_volume_ml": "-1"},
+            "volume 201": {"max_session_volume_ml": "201"},
+            **_each("max_session_volume_ml", BAD_DECIMALS, "volume"),
+        },
+        booleans=frozenset({"active"}),
+    ),
+    "protocol-injection-add": Endpoint(
+        url=lambda w: reverse("staff:protocol-injection-add", args=[w.protocol.code]),
+        valid=_protocol_line_form,
+        absurd={
+            "wrong site choice": {"line-site_code": "moon"},
+            "wrong structure choice": {"line-structure": "bone"},
+            "wrong anaesthetic choice": {"line-anaesthetic": "cocaine"},
+            "volume 0": {"line-volume_ml": "0"},
+            "volume -1": {"line-volume_ml": "-1"},
+            "volume 31": {"line-volume_ml": "31"},
+            **_each("line-volume_ml", BAD_DECIMALS, "volume"),
+            "dextrose 51": {"line-dextrose_percent": "51"},
+            "dextrose -1": {"line-dextrose_percent": "-1"},
+            "anaesthetic 5%": {"line-anaesthetic_percent": "5"},
+            "no anaesthetic at 1%": {"line-anaesthetic": "none", "line-anaesthetic_percent": "1"},
+            "lidocaine at 0%": {"line-anaesthetic_percent": "0"},
+            "count 0": {"line-count": "0"},
+            "count 51": {"line-count": "51"},
+            "count 2.5": {"line-count": "2.5"},
+            "note of 201 characters": {"line-note": "n" * 201},
+        },
+    ),
+    "syringe-add": Endpoint(
+        url=lambda w: reverse("staff:syringe-add", args=[w.session.code]),
+        valid=_syringe_form,
+        absurd={
+            "blank label": {"syringe-label": "  "},
+            "label of 41 characters": {"syringe-label": "L" * 41},
+            "a label already used": _label_taken,
+            "volume 0": {"syringe-final_volume_ml": "0"},
+            "volume -1": {"syringe-final_volume_ml": "-1"},
+            "volume 101": {"syringe-final_volume_ml": "101"},
+            "volume 10.05 at 0.1 mL precision": {"syringe-final_volume_ml": "10.05"},
+            **_each("syringe-final_volume_ml", BAD_DECIMALS, "volume"),
+            "dextrose 51": {"syringe-target_dextrose_percent": "51"},
+            "dextrose -1": {"syringe-target_dextrose_percent": "-1"},
+            "anaesthetic 5%": {"syringe-target_anaesthetic_percent": "5"},
+            "anaesthetic -0.5%": {"syringe-target_anaesthetic_percent": "-0.5"},
+            **_each("syringe-target_anaesthetic_percent", BAD_DECIMALS, "anaesthetic"),
+            "dextrose stronger than its stock": lambda w: {
+                "syringe-dextrose_stock": _stock(w, "Dextrose 10% (D10W)")
+            },
+            "more than fits in the syringe": {
+                "syringe-target_dextrose_percent": "40",
+                "syringe-target_anaesthetic_percent": "0.9",
+            },
+            "dextrose without a stock": {"syringe-dextrose_stock": ""},
+            "anaesthetic without a stock": {"syringe-anaesthetic_stock": ""},
+            "no diluent for the rest": {"syringe-diluent_stock": ""},
+            "lidocaine as the dextrose stock": lambda w: {
+                "syringe-dextrose_stock": _stock(w, "Lidocaine 1% (MPF)")
+            },
+            "D50 as the diluent": lambda w: {
+                "syringe-diluent_stock": _stock(w, "Dextrose 50% (D50)")
+            },
+            "stock not a number": {"syringe-dextrose_stock": "abc"},
+            "stock that does not exist": {"syringe-dextrose_stock": "999999"},
+            "another clinic's stock": _other_clinics_stock,
+            "a stock no longer in use": _stock_no_longer_used,
+            "lot of 61 characters": {"syringe-dextrose_lot": "L" * 61},
+        },
+    ),
+    "stock-new": Endpoint(
+        url=lambda w: reverse("staff:stock-new"),
+        valid=_stock_form,
+        absurd={
+            "blank name": {"name": "  "},
+            "name of 121 characters": {"name": "n" * 121},
+            "a name already used": {"name": "dextrose 50% (d50)"},
+            "wrong kind choice": {"kind": "elixir"},
+            "dextrose 71": {"dextrose_percent": "71"},
+            "dextrose -1": {"dextrose_percent": "-1"},
+            **_each("dextrose_percent", BAD_DECIMALS, "dextrose"),
+            "a dextrose stock at 0%": {"dextrose_percent": "0"},
+            "dextrose in a diluent": {"kind": "diluent"},
+            "an anaesthetic in a dextrose stock": {
+                "anaesthetic": "lidocaine",
+                "anaesthetic_percent": "1",
+            },
+            "lidocaine at 0%": {
+                "kind": "anaesthetic",
+                "dextrose_percent": "0",
+                "anaesthetic": "lidocaine",
+                "anaesthetic_percent": "0",
+            },
+            "anaesthetic 11%": {"anaesthetic_percent": "11"},
+            "epinephrine in dextrose": {"epinephrine": "on"},
+            "wrong anaesthetic choice": {"anaesthetic": "cocaine"},
+            "osmolarity -1": {"osmolarity": "-1"},
+            "osmolarity 2.5": {"osmolarity": "2.5"},
+            "wrong allergen choice": {"allergens": ["peanut"]},
+            "source of 201 characters": {"source": "s" * 201},
+            "notes of 301 characters": {"notes": "n" * 301},
+        },
+        booleans=STOCK_BOOLEANS,
+    ),
+    "stock-edit": Endpoint(
+        url=lambda w: reverse("staff:stock-edit", args=[w.stock.code]),
+        valid=_stock_edit_form,
+        absurd={
+            "blank name": {"name": ""},
+            "another stock's name": {"name": "Dextrose 5% (D5W)"},
+            "dextrose in a diluent": {"kind": "diluent"},
+            "strength of a stock already drawn up": _strength_of_a_drawn_up_stock,
+            "wrong allergen choice": {"allergens": ["peanut"]},
+        },
+        booleans=STOCK_BOOLEANS,
+    ),
 }
 
 # Views that take no form, each tested on its own below; and the views that take no POST.
-FORMLESS_POSTS = {"history-toggle", "allergy-remove", "injection-remove", "note-sign"}
+FORMLESS_POSTS = {
+    "history-toggle",
+    "allergy-remove",
+    "injection-remove",
+    "note-sign",
+    "protocol-injection-remove",
+}
 GET_ONLY = {
+    "calculator",
+    "catalogue",
+    "careplan-print",
+    "protocol-list",
+    "protocol-detail",
+    "anaesthetic-limits",
     "today",
     "patient-list",
     "patient-chart",

@@ -14,8 +14,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.evaluations import imaging_study_add
 from prolo.clinic.services.patients import allergy_add, medication_add
+from prolo.clinic.services.protocols import protocol_copy
 from prolo.staff.urls import urlpatterns
 from prolo.testing import add_injection, make_course, make_evaluation, make_note, signed_session
 
@@ -36,6 +38,8 @@ class World:
     signed: Any
     medication: Any
     actor: Any
+    protocol: Any = None  # a clinic template, copied from the library
+    stock: Any = None  # a stock of the clinic's catalogue (the default D50)
 
 
 @pytest.fixture
@@ -57,8 +61,21 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         actor=alice_actor, patient=pat, name="Apixaban", dose="5 mg", drug_class="anticoagulant"
     )
     signed = signed_session(alice_actor, pat)
+    protocol = protocol_copy(actor=alice_actor, key="knee-oa-rabago-2013")
+    clinic_safety_install(clinic=alice_actor.clinic)  # the cast's clinic is made without it
+    stock = alice_actor.clinic.stocks.get(name="Dextrose 50% (D50)")
     return World(
-        pat, evaluation, study, course, session, injection, signed, medication, alice_actor
+        pat,
+        evaluation,
+        study,
+        course,
+        session,
+        injection,
+        signed,
+        medication,
+        alice_actor,
+        protocol=protocol,
+        stock=stock,
     )
 
 
@@ -88,7 +105,27 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("injection-remove", "post", "injection", {"alice"}),
     ("note-sign", "post", "session", {"alice"}),
     ("note-amend", "post", "signed", {"alice"}),
+    ("dose-override", "post", "session", {"alice"}),
+    ("anaesthetic-limits", "get", "", CLINICAL_READERS),
+    ("anaesthetic-limit-edit", "get", "lidocaine", {"alice", "adam"}),
+    ("careplan-print", "get", "session", ALL),
+    ("clinic-settings", "get", "", CLINICAL_READERS),
+    ("protocol-list", "get", "", CLINICAL_READERS),
+    ("protocol-copy", "post", "", {"alice", "adam"}),
+    ("protocol-detail", "get", "protocol", CLINICAL_READERS),
+    ("protocol-edit", "get", "protocol", {"alice", "adam"}),
+    ("protocol-injection-add", "post", "protocol", {"alice", "adam"}),
+    ("protocol-injection-remove", "post", "protocol,index", {"alice", "adam"}),
+    ("calculator", "get", "", {"alice", "nora"}),
+    ("catalogue", "get", "", CLINICAL_READERS),
+    ("stock-new", "get", "", {"alice", "adam"}),
+    ("stock-edit", "get", "stock", {"alice", "adam"}),
+    ("syringe-add", "post", "session", {"alice", "nora"}),
 ]
+
+# URL arguments that name no record, only a clinic's own setting: there is no other clinic's
+# record to refuse, so these rows are left out of the 404 test.
+CLINIC_SETTING_ARGS = {"lidocaine"}
 
 
 def _url(name: str, spec: str, world: World) -> str:
@@ -101,8 +138,10 @@ def _url(name: str, spec: str, world: World) -> str:
                 actor=world.actor, patient=world.patient, substance="Latex", category="latex"
             )
             args.append(allergy.pk)
-        elif part in ("weight", "medication"):
+        elif part in ("weight", "medication", *CLINIC_SETTING_ARGS):
             args.append(part)
+        elif part == "index":  # the first planned injection of the template
+            args.append(0)
         else:
             args.append(getattr(world, part).code)
     return reverse(f"staff:{name}", args=args)
@@ -134,7 +173,10 @@ def test_other_roles_get_403(name, method, spec, allowed, world, staff, client_f
         assert response.status_code == 403, (username, response.status_code)
 
 
-@pytest.mark.parametrize(("name", "method", "spec", "allowed"), [v for v in VIEWS if v[2]])
+@pytest.mark.parametrize(
+    ("name", "method", "spec", "allowed"),
+    [v for v in VIEWS if v[2] and v[2] not in CLINIC_SETTING_ARGS],
+)
 def test_another_clinics_user_gets_404(name, method, spec, allowed, world, charlie, client_for):
     response = _request(client_for(charlie), method, _url(name, spec, world))
     assert response.status_code == 404

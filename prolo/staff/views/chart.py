@@ -18,6 +18,7 @@ from prolo.clinic.models import (
     TreatmentSession,
 )
 from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.services.screening import latest_results
 
 
 def alerts_for(
@@ -86,5 +87,6 @@ def chart_context(actor: Actor, patient: Patient) -> dict[str, Any]:
             .prefetch_related("imaging")
         ),
         alerts=alerts_for(patient, allergies, medications),
+        screenings=latest_results(c for c in courses if c.is_open),
     )
     return context

@@ -9,10 +9,12 @@ from prolo.clinic.access import get_course, get_patient, require
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.courses import course_plan, course_set_status
 from prolo.clinic.services.patients import chart_open
+from prolo.clinic.services.screening import screening_limits
 from prolo.lib.forms import parse_uuid, submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.forms import CourseForm, CourseStatusForm
+from prolo.staff.views.protocols import protocol_initial
 
 
 @staff_view()
@@ -35,6 +37,7 @@ def course_new(request: StaffRequest, code: str) -> HttpResponse:
             "laterality": evaluation.laterality,
             "targets": ", ".join(evaluation.structure_labels()),
         }
+    initial |= protocol_initial(request.actor, request.GET.get("protocol", ""))
     form = CourseForm(request.POST or None, initial=initial, patient=patient)
     course = submit(request, form, course_plan, actor=request.actor, patient=patient)
     if course:
@@ -44,7 +47,12 @@ def course_new(request: StaffRequest, code: str) -> HttpResponse:
             "Check the proposed dates below and move any that do not suit.",
         )
         return redirect("staff:course-detail", code=course.code)
-    context = {"form": form, "patient": patient, "nav": "patients"}
+    context = {
+        "form": form,
+        "patient": patient,
+        "nav": "patients",
+        "screening_limits": screening_limits(patient.clinic),
+    }
     return render(request, "staff/course_form.html", context)
 
 

@@ -22,8 +22,16 @@ from django.views.decorators.http import require_POST
 from prolo.clinic.access import get_injection, get_session
 from prolo.clinic.models import Checklist, Injection, ProcedureNote, TreatmentSession
 from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.safety.protocols import injection_initial as injection_initial_from
+from prolo.clinic.safety.protocols import next_planned
 from prolo.clinic.services import sessions as services
+from prolo.clinic.services.careplans import session_care_plan
 from prolo.clinic.services.patients import chart_open
+from prolo.clinic.services.screening import (
+    checklist_problem,
+    last_answers,
+    screening_page_context,
+)
 from prolo.lib.forms import add_service_errors, submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
@@ -34,6 +42,8 @@ from prolo.staff.forms import (
     NoteForm,
     SessionForm,
 )
+from prolo.staff.views.compounding import syringe_context
+from prolo.staff.views.protocols import planned_lines
 
 _INJECTION_DEFAULTS = {
     "guidance": "landmark",
@@ -54,15 +64,26 @@ def _note(session: TreatmentSession) -> ProcedureNote | None:
 
 
 def _forms(
-    checklist: Checklist | None, note: ProcedureNote | None, injections: list[Injection]
+    checklist: Checklist | None,
+    note: ProcedureNote | None,
+    injections: list[Injection],
+    planned: list[dict[str, Any]] | None = None,
 ) -> dict[str, forms.BaseForm]:
-    checklist_initial = model_to_dict(checklist, services.CHECKLIST_FIELDS) if checklist else {}
+    checklist_initial = (
+        model_to_dict(checklist, services.CHECKLIST_FIELDS) | last_answers(checklist.session_id)
+        if checklist
+        else {}
+    )
     note_initial = model_to_dict(note, services.NOTE_FIELDS) if note else {"heat_pack_minutes": 15}
     # Prefill from the last injection: consecutive sites usually share needle and solution.
     last = injections[-1] if injections else None
     injection_initial = (
         model_to_dict(last, services.INJECTION_FIELDS) if last else _INJECTION_DEFAULTS
     )
+    # A course from a template: start from its next planned injection not yet recorded.
+    line = next_planned(planned or [], [i.site_code for i in injections])
+    if line is not None:
+        injection_initial = {**injection_initial, **injection_initial_from(line)}
     return {
         "checklist": ChecklistForm(initial=checklist_initial, prefix="checklist"),
         "note": NoteForm(initial=note_initial, prefix="note"),
@@ -82,6 +103,7 @@ def _render(
     checklist = Checklist.objects.filter(session=session).select_related("weight").first()
     actor = request.actor
     injections = list(note.injections.all()) if note else []
+    planned = planned_lines(session.course.protocol)
     context: dict[str, Any] = {
         "session": session,
         "course": session.course,
@@ -90,7 +112,9 @@ def _render(
         "note": note,
         "injections": injections,
         "total_volume": sum((i.volume_ml for i in injections), Decimal(0)),
-        "forms": {**_forms(checklist, note, injections), **(bound or {})},
+        "forms": {**_forms(checklist, note, injections, planned), **(bound or {})},
+        "planned": planned,
+        "careplan": session_care_plan(session, injections),
         "sign_errors": sign_errors or [],
         "can_checklist": actor.can(Perm.COMPLETE_CHECKLIST),
         "can_note": actor.can(Perm.RECORD_NOTE),
@@ -98,6 +122,8 @@ def _render(
         "can_schedule": actor.can(Perm.SCHEDULE_SESSION),
         "nav": "patients",
     }
+    context.update(syringe_context(actor, session, context["forms"]))
+    context.update(screening_page_context(actor, session))
     status = 400 if bound or sign_errors else 200
     return render(request, "staff/session_detail.html", context, status=status)
 
@@ -176,6 +202,9 @@ def checklist_save(request: StaffRequest, code: str) -> HttpResponse:
 
     def call(**data: Any) -> None:
         checklist = services.checklist_save(actor=request.actor, session=session, **data)
+        problem = checklist_problem(session)  # a contraindication, or cautions to acknowledge
+        if problem:
+            messages.error(request, problem)
         if not checklist.is_complete:
             missing = ", ".join(checklist.missing_items())
             messages.warning(request, f"Checklist saved but not complete. Still needed: {missing}.")
@@ -199,7 +228,7 @@ def note_save(request: StaffRequest, code: str) -> HttpResponse:
 @staff_view()
 def injection_add(request: StaffRequest, code: str) -> HttpResponse:
     session = get_session(request.actor, code, Perm.RECORD_NOTE)
-    form = InjectionForm(request.POST, prefix="injection")
+    form = InjectionForm(request.POST, prefix="injection", syringes=session.syringes.all())
     call = _on_note(
         session,
         services.injection_add,

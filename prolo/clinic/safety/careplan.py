@@ -1,0 +1,330 @@
+"""A session's preparation and aftercare plan: what the patient does before and after, dated.
+
+Pure: it takes the course type, the session's local date and time, the clinic's durations and a
+few facts about the patient and the sites, and returns plain dataclasses that the session page,
+the printed sheet and (later) the portal, PDFs and reminders all read.
+
+The texts are written for patients in plain language: no diagnosis and no injected substances.
+Each item carries the sources behind it (tags of the domain notes' references) and whether
+those sources back it (`verified`); items that are the clinic's own practice say so in their
+text. Durations come from the clinic's settings (docs/care-plans.md lists each and its source).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from prolo.clinic.sites import SITES_BY_CODE
+
+# Clinic sheets advise against heavy loading for about 3 days after deep injections [R106][R108].
+HEAVY_LOADING_DAYS = 3
+# PRP sources stop anti-inflammatories 3–4 days before and 1 week after, for the platelets [R104].
+PRP_STOP_DAYS_BEFORE = 4
+PRP_AVOID_DAYS_AFTER = 7
+
+# Regions whose courses count as spinal or chest-wall work when no site is known yet.
+SPINAL_REGIONS = frozenset({"cervical", "thoracic", "lumbar_si"})
+THORACIC_REGIONS = frozenset({"thoracic"})
+
+
+class CarePlanSettings(Protocol):
+    """The durations a plan needs; a ClinicSettings row provides them."""
+
+    nsaid_stop_days_before: int
+    nsaid_avoid_days_after: int
+    flare_typical_days: int
+    flare_max_days: int
+    heat_pack_min_minutes: int
+    heat_pack_max_minutes: int
+    healing_weeks: int
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    key: str
+    text: str
+    date: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    verified: bool = True
+
+    @property
+    def clinic_practice(self) -> bool:
+        """Not backed by a published source: the clinic's own practice or setting."""
+        return not self.verified
+
+
+@dataclass(frozen=True)
+class CarePlan:
+    session_at: dt.datetime
+    course_type: str
+    before: tuple[PlanItem, ...]
+    after: tuple[PlanItem, ...]
+    precautions: tuple[PlanItem, ...]
+
+    @property
+    def session_date(self) -> dt.date:
+        return self.session_at.date()
+
+    @property
+    def sections(self) -> tuple[tuple[str, str, tuple[PlanItem, ...]], ...]:
+        """(key, heading, items) in reading order, for templates."""
+        return (
+            ("before", "Before your treatment", self.before),
+            ("after", "After your treatment", self.after),
+            ("precautions", "When to contact us straight away", self.precautions),
+        )
+
+    def item(self, key: str) -> PlanItem | None:
+        for items in (self.before, self.after, self.precautions):
+            for item in items:
+                if item.key == key:
+                    return item
+        return None
+
+
+@dataclass(frozen=True)
+class SiteFlags:
+    spinal: bool = False
+    thoracic: bool = False
+
+
+def site_flags(site_codes: Iterable[str], region: str = "") -> SiteFlags:
+    """Whether the work is spinal or at the chest wall, from the sites, else from the region.
+
+    With no known site (a session not yet injected, a course without a template) the course's
+    region decides, erring towards giving the precaution: an extra warning costs little.
+    """
+    sites = [SITES_BY_CODE[code] for code in site_codes if code in SITES_BY_CODE]
+    if sites:
+        return SiteFlags(
+            spinal=any(site.spinal for site in sites),
+            thoracic=any(site.thoracic for site in sites),
+        )
+    return SiteFlags(spinal=region in SPINAL_REGIONS, thoracic=region in THORACIC_REGIONS)
+
+
+def long_date(day: dt.date) -> str:
+    """'Friday 27 February 2026': unambiguous in any country."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def care_plan(
+    *,
+    course_type: str,
+    session_at: dt.datetime,
+    settings: CarePlanSettings,
+    flags: SiteFlags = SiteFlags(),  # frozen, so sharing the default is safe
+    blood_thinner: bool = False,
+) -> CarePlan:
+    """The plan for a session at local time `session_at` (aware or naive, taken as given)."""
+    prp = course_type == "prp"
+    return CarePlan(
+        session_at=session_at,
+        course_type=course_type,
+        before=tuple(_before(session_at.date(), settings, prp, blood_thinner)),
+        after=tuple(_after(session_at.date(), settings, prp)),
+        precautions=tuple(_precautions(flags)),
+    )
+
+
+def _stop_days(settings: CarePlanSettings, prp: bool) -> int:
+    days = settings.nsaid_stop_days_before
+    return max(days, PRP_STOP_DAYS_BEFORE) if prp else days
+
+
+def _avoid_days(settings: CarePlanSettings, prp: bool) -> int:
+    days = settings.nsaid_avoid_days_after
+    return max(days, PRP_AVOID_DAYS_AFTER) if prp else days
+
+
+NSAID_EXAMPLES = "such as ibuprofen, naproxen, diclofenac or high-dose aspirin"
+
+
+def _before(day: dt.date, s: CarePlanSettings, prp: bool, blood_thinner: bool) -> list[PlanItem]:
+    stop = _stop_days(s, prp)
+    stop_from = day - dt.timedelta(days=stop)
+    stop_sources = ("R98", "R99", "R100", "R101", *(("R104",) if prp else ()))
+    if stop:
+        stop_text = (
+            f"From {long_date(stop_from)} ({_days(stop)} before your treatment), stop taking "
+            f"anti-inflammatory painkillers ({NSAID_EXAMPLES}), including creams and gels. "
+            "They dampen the healing response the treatment is meant to start."
+        )
+    else:
+        stop_text = (
+            f"Do not take anti-inflammatory painkillers ({NSAID_EXAMPLES}) on the day of "
+            "your treatment."
+        )
+    items = [PlanItem("nsaid_stop", stop_text, stop_from, stop_sources)]
+    if prp:
+        items.append(
+            PlanItem(
+                "prp_platelets",
+                "Your treatment uses the platelets from your own blood. Anti-inflammatory "
+                "painkillers make platelets work less well, so keep to these dates carefully.",
+                None,
+                ("R104",),
+            )
+        )
+    items.append(
+        PlanItem(
+            "low_dose_aspirin",
+            "If you take a low-dose aspirin each day for your heart, keep taking it unless "
+            "your doctor tells you otherwise.",
+            None,
+            ("R101", "R103"),
+        )
+    )
+    if blood_thinner:
+        items.append(
+            PlanItem(
+                "blood_thinner",
+                "You told us you take a medicine that thins the blood. Do not stop it on your "
+                "own. We will agree with the doctor who prescribes it what to do before your "
+                "treatment; if nobody has spoken to you about it, call us.",
+                None,
+                ("R99", "R106"),
+            )
+        )
+    items += [
+        PlanItem(
+            "meal",
+            "Eat a light meal one to two hours before you come. Our clinic asks you to "
+            "include some protein, such as eggs, yoghurt, fish, beans or meat (this is our "
+            "clinic's practice).",
+            day,
+            ("R98",),
+            verified=False,
+        ),
+        PlanItem(
+            "bring",
+            "Our clinic asks you to bring a list of the medicines you take, and to wear loose "
+            "clothing that lets us reach the area being treated easily. If you have been offered something to help "
+            "you relax, arrange for someone to drive you home.",
+            day,
+            ("R99",),
+            verified=False,
+        ),
+    ]
+    return items
+
+
+def _after(day: dt.date, s: CarePlanSettings, prp: bool) -> list[PlanItem]:
+    avoid = _avoid_days(s, prp)
+    avoid_until = day + dt.timedelta(days=avoid)
+    flare_max_on = day + dt.timedelta(days=s.flare_max_days)
+    healing_on = day + dt.timedelta(weeks=s.healing_weeks)
+    avoid_sources = ("R98", "R101", "R103", *(("R104",) if prp else ()))
+    return [
+        PlanItem(
+            "nsaid_avoid",
+            f"Keep avoiding anti-inflammatory painkillers for {_days(avoid)} after your "
+            f"treatment, up to and including {long_date(avoid_until)}.",
+            avoid_until,
+            avoid_sources,
+        ),
+        PlanItem(
+            "pain_relief",
+            "If you need a painkiller, paracetamol (also called acetaminophen) is fine. Take "
+            "it as the packet or your doctor says.",
+            None,
+            ("R103",),
+        ),
+        PlanItem(
+            "heat_not_ice",
+            "Use warmth, not ice, to ease soreness: ice calms the healing response we want.",
+            None,
+            ("R102", "R107", "R101"),
+        ),
+        PlanItem(
+            "heat_pack",
+            f"A warm pack on the area for {s.heat_pack_min_minutes} to "
+            f"{s.heat_pack_max_minutes} minutes at a time can help (this is our clinic's "
+            "practice). Wrap it in a cloth and never sleep on it.",
+            None,
+            (),
+            verified=False,
+        ),
+        PlanItem(
+            "keep_moving",
+            "Keep moving gently within what is comfortable. Do not rest the area completely "
+            "or keep it still in a brace unless we have told you to.",
+            None,
+            ("R106", "R108"),
+        ),
+        PlanItem(
+            "heavy_loading",
+            f"For about {_days(HEAVY_LOADING_DAYS)}, until "
+            f"{long_date(day + dt.timedelta(days=HEAVY_LOADING_DAYS))}, avoid heavy lifting "
+            "and hard or repeated exercise with the treated area.",
+            day + dt.timedelta(days=HEAVY_LOADING_DAYS),
+            ("R106", "R108"),
+        ),
+        PlanItem(
+            "exercise",
+            "Carry on with the exercises or physiotherapy you have been given: treatment "
+            "works best alongside them.",
+            None,
+            ("R64", "R33", "R60"),
+        ),
+        PlanItem(
+            "flare",
+            "The area is often sore and stiff afterwards, and may feel worse before it feels "
+            f"better. This usually lasts about {_days(s.flare_typical_days)}. If it has not "
+            f"settled by {long_date(flare_max_on)} ({_days(s.flare_max_days)}), call us.",
+            flare_max_on,
+            ("R98", "R102", "R103"),
+        ),
+        PlanItem(
+            "healing",
+            f"Tissues heal slowly. Give it about {s.healing_weeks} weeks, until around "
+            f"{long_date(healing_on)}, before judging how much this treatment has helped "
+            "(our clinic's guide). Some people need more than one treatment before they "
+            "notice a change.",
+            healing_on,
+            (),
+            verified=False,
+        ),
+    ]
+
+
+def _precautions(flags: SiteFlags) -> list[PlanItem]:
+    items = [
+        PlanItem(
+            "warning_signs",
+            "Call us straight away, or get urgent medical help if we are closed, if you have "
+            "a fever, redness or warmth that spreads, fluid or pus coming from an injection "
+            "point, bleeding that does not stop with firm pressure, or new numbness or "
+            "weakness.",
+            None,
+            ("R103", "R109"),
+        )
+    ]
+    if flags.spinal:
+        items.append(
+            PlanItem(
+                "spinal_headache",
+                "Because your treatment is near the spine: a severe headache afterwards, especially one that "
+                "gets worse when you sit or stand up, needs urgent medical help.",
+                None,
+                ("R103", "R109", "R115"),
+            )
+        )
+    if flags.thoracic:
+        items.append(
+            PlanItem(
+                "chest",
+                "Because your treatment is near the chest: if you become short of breath or have "
+                "chest pain, call an ambulance or go to an emergency department.",
+                None,
+                ("R103", "R109", "R114"),
+            )
+        )
+    return items

@@ -1,0 +1,409 @@
+"""The local anaesthetic dose ceiling: pure Decimal arithmetic, no database.
+
+One implementation for the session page, the signing check and `manage.py ceiling`. The
+formula, its sources and the parts nobody has verified are in docs/dose-ceiling.md:
+
+    mg       = mL × % × 10                                   (1% = 10 mg/mL)
+    ceiling  = min(mg/kg × weight, cap) × the patient's factors
+    fraction = mg given ÷ ceiling, per agent; combined = the sum over agents
+
+Every number carries the source it came from, so a page can show it beside the number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+HUNDRED = Decimal(100)
+MG_PER_ML_PER_PERCENT = Decimal(10)
+
+MG_SOURCE = "mg = mL × % × 10: a 1% solution holds 10 mg/mL [R20][R22]"
+FACTOR_SOURCE = (
+    "The Xylocaine label [R44] says doses should be reduced for the elderly and for patients "
+    "with cardiac and/or liver disease, but gives no amount: each factor is this clinic's "
+    "setting, not a published value"
+)
+ADDITIVE_SOURCE = (
+    "Combined: the sum of each agent's fraction of its own ceiling, because local anaesthetic "
+    "toxicity is additive across agents (general pharmacology; citation unverified)"
+)
+EPINEPHRINE_RULE = (
+    "The with-epinephrine limit is used only when every dose of the agent contained "
+    "epinephrine; a session mixing plain and epinephrine doses of one agent uses the plain limit"
+)
+UNVERIFIED = "unverified"
+
+
+class Status(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    OVER = "over"
+    INCOMPLETE = "incomplete"  # no weight, or a given agent has no limit: nothing to compare
+
+
+STATUS_TEXT = {
+    Status.OK: "Within the ceiling",
+    Status.WARN: "Warning: near the ceiling",
+    Status.OVER: "Over the ceiling",
+    Status.INCOMPLETE: "Cannot be worked out",
+}
+
+
+def mg_from_ml(volume_ml: Decimal, percent: Decimal) -> Decimal:
+    """Milligrams of drug in `volume_ml` of a `percent` (weight/volume) solution."""
+    return volume_ml * percent * MG_PER_ML_PER_PERCENT
+
+
+def agent_label(agent: str) -> str:
+    return agent.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One agent's maximum dose, plain and with epinephrine, and where it came from."""
+
+    agent: str
+    mg_per_kg: Decimal
+    cap_mg: Decimal | None
+    mg_per_kg_epinephrine: Decimal | None
+    cap_mg_epinephrine: Decimal | None
+    source: str
+    verified: bool
+    configured: bool = True  # False: a built-in default, the clinic has not set its own
+
+    @classmethod
+    def of(cls, row: Any, *, configured: bool = True) -> Limit:
+        """From anything with the AnaestheticLimit field names (a row, a dataclass, a dict)."""
+
+        def get(name: str) -> Any:
+            return row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+
+        return cls(
+            agent=str(get("agent")),
+            mg_per_kg=Decimal(str(get("mg_per_kg"))),
+            cap_mg=_decimal_or_none(get("cap_mg")),
+            mg_per_kg_epinephrine=_decimal_or_none(get("mg_per_kg_epinephrine")),
+            cap_mg_epinephrine=_decimal_or_none(get("cap_mg_epinephrine")),
+            source=str(get("source") or ""),
+            verified=bool(get("verified")),
+            configured=configured,
+        )
+
+    def values(self, epinephrine: bool) -> tuple[Decimal, Decimal | None, bool]:
+        """(mg/kg, cap, epinephrine values used?): the epinephrine values need epinephrine
+        and a with-epinephrine mg/kg; anything less falls back to the plain limit."""
+        if epinephrine and self.mg_per_kg_epinephrine is not None:
+            return self.mg_per_kg_epinephrine, self.cap_mg_epinephrine, True
+        return self.mg_per_kg, self.cap_mg, False
+
+    @property
+    def source_note(self) -> str:
+        flags = [] if self.verified else [f"{UNVERIFIED} by the clinic: confirm on the label"]
+        if not self.configured:
+            flags.insert(0, "built-in default: this clinic has not set its own limit")
+        return f"{self.source} ({'; '.join(flags)})" if flags else self.source
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A reduction for the patient: why, and by how much (1.00 = the clinic reduces nothing)."""
+
+    reason: str
+    value: Decimal
+
+
+def patient_factors(
+    *,
+    age: int | None,
+    elderly_age: int,
+    elderly_factor: Decimal,
+    hepatic: bool,
+    hepatic_factor: Decimal,
+    cardiac: bool,
+    cardiac_factor: Decimal,
+) -> tuple[Factor, ...]:
+    """The factors that apply to this patient, each with its reason; they multiply."""
+    factors = []
+    if age is not None and age >= elderly_age:
+        factors.append(Factor(f"age {age} (elderly from {elderly_age})", elderly_factor))
+    if hepatic:
+        factors.append(Factor("liver disease", hepatic_factor))
+    if cardiac:
+        factors.append(Factor("heart disease", cardiac_factor))
+    return tuple(factors)
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The maximum mg of one agent for one patient, with every step of how it was reached."""
+
+    limit: Limit
+    weight_kg: Decimal
+    epinephrine: bool  # the with-epinephrine values were used
+    mg_per_kg: Decimal
+    by_weight_mg: Decimal
+    cap_mg: Decimal | None
+    factors: tuple[Factor, ...]
+    factor: Decimal
+    mg: Decimal
+
+    @property
+    def agent(self) -> str:
+        return self.limit.agent
+
+    @property
+    def cap_applies(self) -> bool:
+        return self.cap_mg is not None and self.cap_mg < self.by_weight_mg
+
+    @property
+    def verified(self) -> bool:
+        return self.limit.verified
+
+    @property
+    def source(self) -> str:
+        return self.limit.source_note
+
+    def working(self) -> str:
+        """'4.5 mg/kg × 50 kg = 225 mg; cap 300 mg' and any factors: the arithmetic, in words."""
+        parts = [
+            f"{show(self.mg_per_kg)} mg/kg × {show(self.weight_kg)} kg = "
+            f"{show(self.by_weight_mg)} mg"
+        ]
+        parts.append(f"cap {show(self.cap_mg)} mg" if self.cap_mg is not None else "no cap")
+        for factor in self.factors:
+            parts.append(f"× {show_factor(factor.value)} for {factor.reason}")
+        return "; ".join(parts)
+
+
+def ceiling(
+    limit: Limit,
+    weight_kg: Decimal,
+    *,
+    epinephrine: bool = False,
+    factors: Iterable[Factor] = (),
+) -> Ceiling:
+    """min(mg/kg × weight, cap), times every factor that applies to the patient."""
+    if weight_kg <= 0:
+        raise ValueError("The weight must be more than 0 kg.")
+    factors = tuple(factors)
+    if any(not 0 < f.value <= 1 for f in factors):
+        raise ValueError("A dose factor must be more than 0 and at most 1.")
+    mg_per_kg, cap, used_epinephrine = limit.values(epinephrine)
+    by_weight = mg_per_kg * weight_kg
+    base = by_weight if cap is None else min(by_weight, cap)
+    product = Decimal(1)
+    for factor in factors:
+        product *= factor.value
+    return Ceiling(
+        limit=limit,
+        weight_kg=weight_kg,
+        epinephrine=used_epinephrine,
+        mg_per_kg=mg_per_kg,
+        by_weight_mg=by_weight,
+        cap_mg=cap,
+        factors=factors,
+        factor=product,
+        mg=base * product,
+    )
+
+
+def percent_of(mg: Decimal, ceiling_mg: Decimal) -> Decimal:
+    """`mg` as a percentage of `ceiling_mg`."""
+    return mg / ceiling_mg * HUNDRED
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One agent in one injection: its volume and strength, and whether epinephrine was in it."""
+
+    agent: str
+    volume_ml: Decimal
+    percent: Decimal
+    epinephrine: bool = False
+
+    @property
+    def mg(self) -> Decimal:
+        return mg_from_ml(self.volume_ml, self.percent)
+
+
+def injection_doses(
+    volume_ml: Decimal,
+    *,
+    syringe: Mapping[str, Any] | None,
+    anaesthetic: str,
+    percent: Decimal,
+    epinephrine: bool,
+) -> list[Dose]:
+    """The anaesthetic doses of one injection.
+
+    From its syringe when it has one (`{"lidocaine": {"percent": "0.5", "epinephrine": false}}`,
+    every agent of the mix), otherwise from the injection's own solution fields.
+    """
+    if syringe is None:
+        if anaesthetic in ("", "none") or percent <= 0:
+            return []
+        return [Dose(anaesthetic, volume_ml, percent, epinephrine)]
+    doses = []
+    for agent, spec in syringe.items():
+        spec = spec if isinstance(spec, Mapping) else {}
+        try:
+            strength = Decimal(str(spec.get("percent", "0")))
+        except InvalidOperation:
+            continue
+        if agent != "none" and strength > 0:
+            doses.append(Dose(agent, volume_ml, strength, bool(spec.get("epinephrine"))))
+    return doses
+
+
+@dataclass(frozen=True)
+class AgentTotal:
+    """Everything given of one agent in the session, against its ceiling."""
+
+    agent: str
+    mg: Decimal
+    volume_ml: Decimal
+    doses: int
+    epinephrine: bool  # every dose had epinephrine
+    mixed: bool  # some doses with epinephrine, some without
+    ceiling: Ceiling | None  # None: no weight, or no limit for this agent
+    limit: Limit | None
+    warn_percent: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        return agent_label(self.agent)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return None if self.ceiling is None else percent_of(self.mg, self.ceiling.mg)
+
+    @property
+    def status(self) -> Status:
+        return _status(self.percent, self.warn_percent)
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT[self.status]
+
+    @property
+    def solution(self) -> str:
+        if self.mixed:
+            return "plain and with epinephrine (plain limit used)"
+        return "with epinephrine" if self.epinephrine else "plain"
+
+
+@dataclass(frozen=True)
+class DoseSummary:
+    """A session's anaesthetic: per agent, and combined (toxicity is additive)."""
+
+    agents: tuple[AgentTotal, ...]
+    weight_kg: Decimal | None
+    factors: tuple[Factor, ...]
+    warn_percent: Decimal
+
+    @property
+    def combined_percent(self) -> Decimal:
+        """The sum of the agents' percentages that could be worked out."""
+        return sum((a.percent for a in self.agents if a.percent is not None), Decimal(0))
+
+    @property
+    def unlimited_agents(self) -> list[str]:
+        """Agents given that have no limit to compare with."""
+        return [a.agent for a in self.agents if a.limit is None]
+
+    @property
+    def over(self) -> bool:
+        return self.combined_percent > HUNDRED
+
+    @property
+    def status(self) -> Status:
+        if self.over:
+            return Status.OVER
+        if self.weight_kg is None or self.unlimited_agents:
+            return Status.INCOMPLETE
+        return _status(self.combined_percent, self.warn_percent)
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT[self.status]
+
+
+def _status(percent: Decimal | None, warn_percent: Decimal | None) -> Status:
+    if percent is None:
+        return Status.INCOMPLETE
+    if percent > HUNDRED:
+        return Status.OVER
+    if warn_percent is not None and percent >= warn_percent:
+        return Status.WARN
+    return Status.OK
+
+
+def summarise(
+    doses: Iterable[Dose],
+    *,
+    weight_kg: Decimal | None,
+    limits: Mapping[str, Limit],
+    factors: Iterable[Factor] = (),
+    warn_percent: Decimal = Decimal(80),
+) -> DoseSummary:
+    """Total each agent over every dose, set each against its ceiling, and combine."""
+    factors = tuple(factors)
+    by_agent: dict[str, list[Dose]] = {}
+    for dose in doses:
+        by_agent.setdefault(dose.agent, []).append(dose)
+    totals = []
+    for agent, given in by_agent.items():
+        with_epi = [d.epinephrine for d in given]
+        all_epi, mixed = all(with_epi), any(with_epi) and not all(with_epi)
+        limit = limits.get(agent)
+        agent_ceiling = None
+        if limit is not None and weight_kg is not None:
+            agent_ceiling = ceiling(limit, weight_kg, epinephrine=all_epi, factors=factors)
+        totals.append(
+            AgentTotal(
+                agent=agent,
+                mg=sum((d.mg for d in given), Decimal(0)),
+                volume_ml=sum((d.volume_ml for d in given), Decimal(0)),
+                doses=len(given),
+                epinephrine=all_epi,
+                mixed=mixed,
+                ceiling=agent_ceiling,
+                limit=limit,
+                warn_percent=warn_percent,
+            )
+        )
+    return DoseSummary(tuple(totals), weight_kg, factors, warn_percent)
+
+
+def show(value: Decimal | None, places: int = 1, rounding: str = ROUND_HALF_UP) -> str:
+    """A number for people: at most `places` decimals, no trailing zeros ('300', '106.7')."""
+    if value is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{value.quantize(quantum, rounding=rounding):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def show_factor(value: Decimal) -> str:
+    """A dose factor as the clinic set it: always two decimals ('1.00', '0.80')."""
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+
+
+def show_percent(value: Decimal | None) -> str:
+    """A percentage of a ceiling to one decimal; a total above 100% never shows as 100%."""
+    if value is not None and value > HUNDRED and value.quantize(Decimal("0.1")) <= HUNDRED:
+        return "100.1"
+    return show(value, 1)
+
+
+def show_ceiling(value: Decimal | None) -> str:
+    """A ceiling in mg, rounded down so the number shown is never above the real one."""
+    return show(value, 1, ROUND_FLOOR)

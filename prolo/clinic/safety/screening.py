@@ -1,0 +1,442 @@
+"""Contraindication screening: the rules as data, and one pure function that applies them.
+
+`screen(context)` takes a `ScreeningContext` (facts about the patient, the clinician's answers,
+the course type, the planned stocks and sites, today's date and the clinic's thresholds) and
+returns the findings, absolute first. Nothing here reads the database: the service in
+`services/screening.py` builds the context, records the result and decides what it blocks.
+
+Severity follows the domain notes §7: absolute means do not inject; relative means the
+physician decides and records a reason. Each rule carries its source tags; where the notes
+mark a point unverified, or where the grouping is ours, the rationale says so. docs/screening.md
+shows the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from prolo.clinic.sites import SITES_BY_CODE
+
+ADULT_AGE = 18
+
+
+class Severity(StrEnum):
+    ABSOLUTE = "absolute"
+    RELATIVE = "relative"
+
+
+# Allergy categories of the chart (AllergyCategory) → the allergens a stock can carry (Allergen).
+# Latex and antiseptics are not in any solution: they are the cautions below, not blocks.
+CATEGORY_ALLERGENS: dict[str, frozenset[str]] = {
+    "corn_dextrose": frozenset({"corn"}),
+    "fish_morrhuate": frozenset({"fish"}),
+    "local_anaesthetic": frozenset({"amide_anaesthetic"}),
+    "preservative": frozenset({"paraben", "sulfite", "benzyl_alcohol"}),
+}
+ALLERGEN_LABELS = {
+    "corn": "corn (dextrose is made from corn)",
+    "fish": "fish (morrhuate is made from cod-liver oil)",
+    "amide_anaesthetic": "an amide local anaesthetic",
+    "paraben": "a paraben preservative",
+    "sulfite": "a sulfite (metabisulfite) preservative",
+    "benzyl_alcohol": "benzyl alcohol preservative",
+}
+BLEEDING_MEDICATIONS = frozenset({"anticoagulant", "antiplatelet"})
+
+
+@dataclass(frozen=True)
+class PatientFacts:
+    date_of_birth: dt.date
+    pregnancy: str = "unknown"
+    diabetes: str = "unknown"
+    immunosuppressed: bool = False
+    bleeding_disorder: bool = False
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class Medicine:
+    name: str
+    drug_class: str
+
+
+@dataclass(frozen=True)
+class AllergyFact:
+    substance: str
+    category: str
+    category_label: str = ""
+
+
+@dataclass(frozen=True)
+class StockFacts:
+    """A stock the course plans to inject (or an ingredient the course type implies)."""
+
+    name: str
+    allergens: frozenset[str] = frozenset()
+    high_risk: bool = False
+
+    @property
+    def benzyl_alcohol(self) -> bool:
+        return "benzyl_alcohol" in self.allergens
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the clinician asks on the day; nothing else in the record holds these."""
+
+    local_infection: bool = False
+    systemic_infection: bool = False
+    inflammatory_flare: bool = False
+    site_steroid_on: dt.date | None = None
+    haemoglobin: Decimal | None = None  # g/dL, PRP courses
+    platelets: int | None = None  # ×10³/µL, PRP courses
+    platelet_disorder: bool = False  # PRP courses
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The clinic's configurable limits (ClinicSettings); defaults are the model's."""
+
+    recent_steroid_weeks: int = 4
+    prp_min_haemoglobin: Decimal = Decimal("10.0")
+    prp_min_platelets: int = 100
+
+
+@dataclass(frozen=True)
+class ScreeningContext:
+    today: dt.date
+    patient: PatientFacts
+    course_type: str
+    answers: Answers = Answers()
+    medications: tuple[Medicine, ...] = ()
+    allergies: tuple[AllergyFact, ...] = ()
+    stocks: tuple[StockFacts, ...] = ()
+    site_codes: frozenset[str] = frozenset()
+    # Sites where an injection already recorded carried benzyl alcohol.
+    benzyl_alcohol_sites: frozenset[str] = frozenset()
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    text: str
+    detail: str
+    sources: tuple[str, ...]
+
+    @property
+    def absolute(self) -> bool:
+        return self.severity == Severity.ABSOLUTE
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "text": self.text,
+            "detail": self.detail,
+            "source": " ".join(f"[{tag}]" for tag in self.sources),
+        }
+
+
+Check = Callable[[ScreeningContext], list[str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One contraindication. `check` returns a detail per match; none means it does not apply."""
+
+    id: str
+    text: str
+    severity: Severity
+    rationale: str
+    sources: tuple[str, ...]
+    check: Check
+
+    def findings(self, context: ScreeningContext) -> list[Finding]:
+        return [
+            Finding(self.id, self.severity, self.text, detail, self.sources)
+            for detail in self.check(context)
+        ]
+
+
+def _if(condition: bool, detail: str) -> list[str]:
+    return [detail] if condition else []
+
+
+def _ingredient_allergies(c: ScreeningContext) -> list[str]:
+    details = []
+    for allergy in c.allergies:
+        allergens = CATEGORY_ALLERGENS.get(allergy.category, frozenset())
+        for stock in c.stocks:
+            for allergen in sorted(allergens & stock.allergens):
+                details.append(
+                    f"{allergy.substance} ({allergy.category_label or allergy.category}): "
+                    f"{stock.name} contains {ALLERGEN_LABELS.get(allergen, allergen)}."
+                )
+    return details
+
+
+def _allergies_of(c: ScreeningContext, category: str) -> list[str]:
+    return [f"Allergy recorded: {a.substance}." for a in c.allergies if a.category == category]
+
+
+def _bleeding(c: ScreeningContext) -> list[str]:
+    details = [
+        f"{m.name} ({m.drug_class})." for m in c.medications if m.drug_class in BLEEDING_MEDICATIONS
+    ]
+    return details + _if(c.patient.bleeding_disorder, "Bleeding disorder on the history.")
+
+
+def _immunosuppression(c: ScreeningContext) -> list[str]:
+    details = _if(c.patient.immunosuppressed, "Immunosuppressed, on the history.")
+    return details + [
+        f"{m.name} (systemic corticosteroid)."
+        for m in c.medications
+        if m.drug_class == "systemic_steroid"
+    ]
+
+
+def _recent_steroid(c: ScreeningContext) -> list[str]:
+    given = c.answers.site_steroid_on
+    weeks = c.thresholds.recent_steroid_weeks
+    if given is None or (c.today - given).days > weeks * 7:
+        return []
+    days = (c.today - given).days
+    return [
+        f"Steroid injected at the site on {given:%d %b %Y}, {days} days ago; the clinic counts "
+        f"{weeks} weeks as recent."
+    ]
+
+
+def _under_18(c: ScreeningContext) -> list[str]:
+    age = c.patient.age_on(c.today)
+    return _if(age < ADULT_AGE, f"Aged {age} today.")
+
+
+def _prp(c: ScreeningContext) -> bool:
+    return c.course_type == "prp"
+
+
+def _prp_labs_below(c: ScreeningContext) -> list[str]:
+    if not _prp(c):
+        return []
+    hb, platelets, limits = c.answers.haemoglobin, c.answers.platelets, c.thresholds
+    details = _if(
+        hb is not None and hb < limits.prp_min_haemoglobin,
+        f"Haemoglobin {hb} g/dL is below the clinic's minimum of {limits.prp_min_haemoglobin} g/dL.",
+    )
+    return details + _if(
+        platelets is not None and platelets < limits.prp_min_platelets,
+        f"Platelets {platelets} ×10³/µL are below the clinic's minimum of "
+        f"{limits.prp_min_platelets} ×10³/µL.",
+    )
+
+
+def _prp_labs_missing(c: ScreeningContext) -> list[str]:
+    if not _prp(c):
+        return []
+    missing = [
+        name
+        for name, value in (
+            ("haemoglobin", c.answers.haemoglobin),
+            ("platelets", c.answers.platelets),
+        )
+        if value is None
+    ]
+    return _if(bool(missing), f"Not given: {' and '.join(missing)}.")
+
+
+def _spinal_labels(codes: Iterable[str]) -> list[str]:
+    return sorted(
+        SITES_BY_CODE[c].label for c in codes if c in SITES_BY_CODE and SITES_BY_CODE[c].spinal
+    )
+
+
+def _benzyl_alcohol_spinal(c: ScreeningContext) -> list[str]:
+    details = [
+        f"Benzyl alcohol was injected at {label}."
+        for label in _spinal_labels(c.benzyl_alcohol_sites)
+    ]
+    benzyl = sorted(s.name for s in c.stocks if s.benzyl_alcohol)
+    spinal = _spinal_labels(c.site_codes)
+    if benzyl and spinal:
+        details.append(
+            f"{', '.join(benzyl)} contains benzyl alcohol; the planned sites include "
+            f"{', '.join(spinal)}."
+        )
+    return details
+
+
+def _high_risk(c: ScreeningContext) -> list[str]:
+    return [f"{s.name} is flagged high-risk in the catalogue." for s in c.stocks if s.high_risk]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "local-infection",
+        "Active infection at or near the injection site",
+        Severity.ABSOLUTE,
+        "A needle through infected skin or near an abscess can carry the infection into the "
+        "joint or deep tissue. Treat the infection first and screen again.",
+        ("R109", "R110", "R105"),
+        lambda c: _if(c.answers.local_infection, "Reported at today's screening."),
+    ),
+    Rule(
+        "systemic-infection",
+        "Fever or systemic infection",
+        Severity.ABSOLUTE,
+        "Injecting during a systemic infection risks seeding it into the injected tissue; "
+        "wait until it has resolved.",
+        ("R109", "R110", "R105"),
+        lambda c: _if(c.answers.systemic_infection, "Reported at today's screening."),
+    ),
+    Rule(
+        "ingredient-allergy",
+        "Allergy to an ingredient of the planned solutions",
+        Severity.ABSOLUTE,
+        "A known allergy to a component of the injectate (local anaesthetic, dextrose from "
+        "corn, morrhuate from fish, preservatives) rules the solution out. Plan solutions "
+        "without that ingredient instead.",
+        ("R109", "R17", "R22", "R13"),
+        _ingredient_allergies,
+    ),
+    Rule(
+        "benzyl-alcohol-spinal",
+        "Benzyl-alcohol preservative at a spinal, epidural or caudal site",
+        Severity.ABSOLUTE,
+        "Bacteriostatic saline and water contain benzyl alcohol, which their labels forbid "
+        "for epidural or spinal use. Use preservative-free diluent at these sites.",
+        ("R26", "R27"),
+        _benzyl_alcohol_spinal,
+    ),
+    Rule(
+        "prp-platelet-disorder",
+        "PRP: platelet dysfunction, critical thrombocytopenia or haemodynamic instability",
+        Severity.ABSOLUTE,
+        "PRP relies on working platelets; these conditions are absolute contraindications in "
+        "the PRP contraindication list.",
+        ("R105",),
+        lambda c: _if(_prp(c) and c.answers.platelet_disorder, "Reported at today's screening."),
+    ),
+    Rule(
+        "latex-allergy",
+        "Latex allergy: use latex-free gloves and equipment",
+        Severity.RELATIVE,
+        "Latex is not in the solutions, but gloves, tourniquets and vial stoppers may contain "
+        "it. Our grouping: the notes list allergy in general (unverified for latex).",
+        ("R109",),
+        lambda c: _allergies_of(c, "latex"),
+    ),
+    Rule(
+        "antiseptic-allergy",
+        "Antiseptic allergy: prepare the skin with another antiseptic",
+        Severity.RELATIVE,
+        "Chlorhexidine or iodine is not in the solutions but touches the skin at every "
+        "injection. Our grouping: the notes list allergy in general (unverified for antiseptics).",
+        ("R109",),
+        lambda c: _allergies_of(c, "antiseptic"),
+    ),
+    Rule(
+        "bleeding-risk",
+        "Anticoagulant or antiplatelet medication, or a bleeding disorder",
+        Severity.RELATIVE,
+        "More bruising and haematoma, especially at deep or spinal sites. Some clinics stop "
+        "the drug with the prescriber's approval, some change the treatment, some decline.",
+        ("R109", "R106"),
+        _bleeding,
+    ),
+    Rule(
+        "pregnancy",
+        "Pregnancy",
+        Severity.RELATIVE,
+        "Sources advise caution and no trial data exist; it may change how and when to treat.",
+        ("R109", "R99"),
+        lambda c: _if(c.patient.pregnancy == "pregnant", "Pregnant, on the history."),
+    ),
+    Rule(
+        "uncontrolled-diabetes",
+        "Uncontrolled diabetes",
+        Severity.RELATIVE,
+        "Trials excluded it; the dextrose load per session is small, but infection and poor "
+        "healing are the concern.",
+        ("R111", "R28"),
+        lambda c: _if(c.patient.diabetes == "uncontrolled", "Uncontrolled, on the history."),
+    ),
+    Rule(
+        "immunosuppression",
+        "Immunosuppression or systemic corticosteroids",
+        Severity.RELATIVE,
+        "Higher infection risk and a blunted healing response (PRP and clinic sources; "
+        "unverified for dextrose).",
+        ("R105",),
+        _immunosuppression,
+    ),
+    Rule(
+        "inflammatory-flare",
+        "Acute gout or inflammatory arthritis flare",
+        Severity.RELATIVE,
+        "An acute crystal or inflammatory flare is a relative contraindication; treat the flare "
+        "and consider waiting.",
+        ("R109",),
+        lambda c: _if(c.answers.inflammatory_flare, "Reported at today's screening."),
+    ),
+    Rule(
+        "recent-site-steroid",
+        "Recent steroid injection at the site",
+        Severity.RELATIVE,
+        "A recent corticosteroid injection blunts the intended healing response; PRP sources "
+        "ask for a month. The number of weeks is the clinic's setting.",
+        ("R105", "R103"),
+        _recent_steroid,
+    ),
+    Rule(
+        "under-18",
+        "Under 18: paediatric treatment needs a physician's explicit sign-off",
+        Severity.RELATIVE,
+        "Osgood–Schlatter trials treated ages 9 to 17, but other sources call prolotherapy "
+        "unsafe for children; a guardian consents and a physician signs off.",
+        ("R65", "R109"),
+        _under_18,
+    ),
+    Rule(
+        "prp-labs",
+        "PRP: haemoglobin or platelets below the clinic's minimum",
+        Severity.RELATIVE,
+        "PRP sources list haemoglobin under 10 g/dL and platelets under 100 ×10³/µL as relative "
+        "contraindications; one trial used stricter limits. The minimums are clinic settings.",
+        ("R105", "R111"),
+        _prp_labs_below,
+    ),
+    Rule(
+        "prp-labs-missing",
+        "PRP: no haemoglobin or platelet count given",
+        Severity.RELATIVE,
+        "Without a recent blood count the PRP thresholds cannot be checked.",
+        ("R105",),
+        _prp_labs_missing,
+    ),
+    Rule(
+        "high-risk-stock",
+        "A high-risk solution is planned",
+        Severity.RELATIVE,
+        "Sodium morrhuate is a sclerosant whose label is not FDA-approved and lists "
+        "anaphylaxis-type reactions; dextrose is much safer.",
+        ("R13", "R4"),
+        _high_risk,
+    ),
+)
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+
+
+def screen(context: ScreeningContext, rules: Iterable[Rule] = RULES) -> list[Finding]:
+    """Every finding of `rules` on `context`, absolute ones first, in rule order."""
+    findings = [finding for rule in rules for finding in rule.findings(context)]
+    return sorted(findings, key=lambda f: not f.absolute)

@@ -1,0 +1,313 @@
+"""A session's anaesthetic against the patient's ceiling; the physician's override; the
+clinic's limits. The arithmetic is in safety/dosing.py; docs/dose-ceiling.md explains it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from prolo.clinic.access import require
+from prolo.clinic.models import (
+    Anaesthetic,
+    AnaestheticLimit,
+    AuditAction,
+    AuditEvent,
+    ClinicSettings,
+    Injection,
+    Patient,
+    ProcedureNote,
+    TreatmentSession,
+    User,
+    WeightMeasurement,
+)
+from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.safety import dosing
+from prolo.clinic.safety.catalogue import DEFAULT_LIMITS
+from prolo.clinic.safety.dosing import DoseSummary, Limit, Status, show_percent
+from prolo.clinic.services.audit import audit_log, create_audited, update_audited
+from prolo.clinic.services.fields import pick
+from prolo.clinic.services.sessions import _lock_draft
+
+# The audit key holding the combined % of ceiling an override was recorded for: the override
+# covers the session up to that total and no further (see docs/dose-ceiling.md).
+OVERRIDE_COVERS = "dose_override_covers_percent"
+OVERRIDE_REASON_MAX = 1000
+AGENTS = [a for a in Anaesthetic.values if a != Anaesthetic.NONE]
+
+
+def built_in_limits() -> dict[str, Limit]:
+    """The defaults shipped with Prolo (safety/catalogue.py), marked as not the clinic's own."""
+    return {row.agent: Limit.of(row, configured=False) for row in DEFAULT_LIMITS}
+
+
+def clinic_limits(clinic_id: int) -> dict[str, Limit]:
+    """The clinic's limit for each agent; an agent it never set falls back to the built-in
+    default, marked as such wherever it is shown. One query."""
+    limits = built_in_limits()
+    for row in AnaestheticLimit.objects.filter(clinic_id=clinic_id):
+        limits[row.agent] = Limit.of(row)
+    return limits
+
+
+def clinic_settings(clinic_id: int) -> ClinicSettings:
+    """The clinic's safety settings, or the defaults (unsaved) if it never changed them."""
+    return ClinicSettings.objects.filter(clinic_id=clinic_id).first() or ClinicSettings(
+        clinic_id=clinic_id
+    )
+
+
+def recent_weight(patient: Patient, day: dt.date, max_age_days: int) -> WeightMeasurement | None:
+    """The latest weight measured within `max_age_days` of `day`, either side of it (a weight
+    taken when a late note is written still counts)."""
+    window = dt.timedelta(days=max_age_days)
+    return (
+        WeightMeasurement.objects.filter(
+            patient=patient, measured_on__range=(day - window, day + window)
+        )
+        .order_by("-measured_on", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SessionDose:
+    """A session's dose summary, with what it was worked out from and any recorded override."""
+
+    summary: DoseSummary
+    session_date: dt.date
+    weight: WeightMeasurement | None
+    weight_max_age_days: int
+    age: int
+    override_reason: str
+    override_by: User | None
+    override_at: dt.datetime | None
+    override_percent: Decimal | None  # the combined % the override was recorded for
+
+    @property
+    def status(self) -> Status:
+        return self.summary.status
+
+    @property
+    def overridden(self) -> bool:
+        """An override is on record and covers the current combined total."""
+        return (
+            bool(self.override_reason)
+            and self.override_percent is not None
+            and self.summary.combined_percent <= self.override_percent
+        )
+
+    @property
+    def needs_override(self) -> bool:
+        return self.summary.over and not self.overridden
+
+    def sign_blockers(self) -> list[str]:
+        """Why the note cannot be signed, as far as the anaesthetic dose goes."""
+        blockers = []
+        if self.weight is None:
+            blockers.append(
+                f"There is no recent weight: record the patient's weight (within "
+                f"{self.weight_max_age_days} days of the session) to work out the anaesthetic "
+                "ceiling."
+            )
+        for agent in self.summary.unlimited_agents:
+            blockers.append(
+                f"No {dosing.agent_label(agent).lower()} limit is configured for this clinic: "
+                "set it on the Anaesthetic limits page."
+            )
+        if self.needs_override:
+            blockers.append(self._over_message())
+        return blockers
+
+    def _over_message(self) -> str:
+        now = show_percent(self.summary.combined_percent)
+        if self.override_reason and self.override_percent is not None:
+            return (
+                f"The anaesthetic total rose to {now}% of the ceiling after the override was "
+                f"recorded for {show_percent(self.override_percent)}%: record a new override "
+                "reason to sign."
+            )
+        over = [a.label for a in self.summary.agents if (a.percent or 0) > dosing.HUNDRED]
+        if not over:
+            who = "The combined anaesthetic is"
+        else:
+            who = f"{' and '.join(over)} {'is' if len(over) == 1 else 'are'}"
+        return f"{who} over the ceiling ({now}% combined): record an override reason to sign."
+
+
+def session_dose_summary(session: TreatmentSession) -> SessionDose:
+    """Everything injected in the session against the patient's ceiling.
+
+    Reads the injections with their syringes, the weight, the settings, the limits and any
+    override: a fixed number of queries however many injections there are.
+    """
+    patient = _patient(session)
+    session_day = timezone.localtime(session.scheduled_at).date()
+    settings = clinic_settings(patient.clinic_id)
+    weight = recent_weight(patient, session_day, settings.weight_max_age_days)
+    age = patient.age_on(session_day)
+    factors = dosing.patient_factors(
+        age=age,
+        elderly_age=settings.elderly_age,
+        elderly_factor=settings.elderly_factor,
+        hepatic=patient.hepatic_disease,
+        hepatic_factor=settings.hepatic_factor,
+        cardiac=patient.cardiac_disease,
+        cardiac_factor=settings.cardiac_factor,
+    )
+    injections = Injection.objects.filter(note__session=session).select_related("syringe")
+    doses = [dose for injection in injections for dose in _doses(injection)]
+    summary = dosing.summarise(
+        doses,
+        weight_kg=weight.weight_kg if weight else None,
+        limits=clinic_limits(patient.clinic_id),
+        factors=factors,
+        warn_percent=Decimal(settings.dose_warn_percent),
+    )
+    note = ProcedureNote.objects.filter(session=session).select_related("dose_override_by").first()
+    reason = note.dose_override_reason if note else ""
+    return SessionDose(
+        summary=summary,
+        session_date=session_day,
+        weight=weight,
+        weight_max_age_days=settings.weight_max_age_days,
+        age=age,
+        override_reason=reason,
+        override_by=note.dose_override_by if note else None,
+        override_at=note.dose_override_at if note else None,
+        override_percent=_override_percent(note) if note and reason else None,
+    )
+
+
+def _patient(session: TreatmentSession) -> Patient:
+    return Patient.objects.get(courses__sessions=session)
+
+
+def _doses(injection: Injection) -> list[dosing.Dose]:
+    syringe = injection.syringe
+    return dosing.injection_doses(
+        injection.volume_ml,
+        syringe=syringe.anaesthetics if syringe is not None else None,
+        anaesthetic=injection.anaesthetic,
+        percent=injection.anaesthetic_percent,
+        epinephrine=injection.epinephrine,
+    )
+
+
+def _override_percent(note: ProcedureNote) -> Decimal | None:
+    """The combined % of ceiling the latest override was recorded for, from its audit row."""
+    changes = (
+        AuditEvent.objects.filter(
+            object_type="procedurenote",
+            object_code=str(note.code),
+            changes__has_key=OVERRIDE_COVERS,
+        )
+        .order_by("-id")
+        .values_list("changes", flat=True)
+        .first()
+    )
+    if not changes:
+        return None
+    return Decimal(str(changes[OVERRIDE_COVERS][1]))
+
+
+def dose_sign_blockers(note: ProcedureNote) -> list[str]:
+    """For services/sessions.py::_sign_blockers; the caller holds the session lock."""
+    return session_dose_summary(note.session).sign_blockers()
+
+
+@transaction.atomic
+def dose_override_record(*, actor: Actor, note: ProcedureNote, reason: str) -> ProcedureNote:
+    """A physician's reason for signing a note whose anaesthetic is over the ceiling.
+
+    The override covers the combined % of ceiling at this moment; if the total rises later
+    (another injection, a lower weight, a lower limit), signing needs a new one.
+    """
+    require(actor, Perm.SIGN_NOTE)
+    reason = pick({"reason": reason}, ["reason"])["reason"]
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for going over the ceiling."})
+    if len(reason) > OVERRIDE_REASON_MAX:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {OVERRIDE_REASON_MAX} characters or fewer."}
+        )
+    session, note = _lock_draft(note)
+    dose = session_dose_summary(session)
+    if not dose.summary.over:
+        raise ValidationError(
+            "The anaesthetic total is not over the ceiling, so there is nothing to override."
+        )
+    patient = session.course.patient
+    update_audited(
+        actor=actor,
+        instance=note,
+        patient=patient,
+        changes={
+            "dose_override_reason": reason,
+            "dose_override_by": actor.user,
+            "dose_override_at": timezone.now(),
+        },
+    )
+    previous = str(dose.override_percent) if dose.override_percent is not None else None
+    audit_log(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=note,
+        patient=patient,
+        changes={OVERRIDE_COVERS: [previous, str(dose.summary.combined_percent)]},
+    )
+    return note
+
+
+LIMIT_FIELDS = (
+    "mg_per_kg",
+    "cap_mg",
+    "mg_per_kg_epinephrine",
+    "cap_mg_epinephrine",
+    "source",
+    "verified",
+)
+
+
+@transaction.atomic
+def anaesthetic_limit_update(*, actor: Actor, agent: str, **fields: Any) -> AnaestheticLimit:
+    """Set the clinic's limit for one agent (creating it if the clinic had none); audited."""
+    require(actor, Perm.MANAGE_SAFETY)
+    if agent not in AGENTS:
+        raise ValidationError({"agent": "Choose lidocaine, bupivacaine or ropivacaine."})
+    changes = pick(fields, LIMIT_FIELDS)
+    _check_limit(changes)
+    row = (
+        AnaestheticLimit.objects.select_for_update()
+        .filter(clinic=actor.clinic, agent=agent)
+        .first()
+    )
+    if row is None:
+        return create_audited(
+            actor=actor,
+            instance=AnaestheticLimit(clinic=actor.clinic, agent=agent, **changes),
+            patient=None,
+        )
+    return update_audited(actor=actor, instance=row, patient=None, changes=changes)
+
+
+def _check_limit(values: dict[str, Any]) -> None:
+    errors = {}
+    for name in ("mg_per_kg", "mg_per_kg_epinephrine", "cap_mg", "cap_mg_epinephrine"):
+        value = values.get(name)
+        if value is not None and value <= 0:
+            errors[name] = "Give a number above 0, or leave it empty."
+    if values.get("mg_per_kg") is None:
+        errors["mg_per_kg"] = "Give the maximum mg per kg without epinephrine."
+    if values.get("cap_mg_epinephrine") is not None and values.get("mg_per_kg_epinephrine") is None:
+        errors.setdefault(
+            "mg_per_kg_epinephrine",
+            "Give the mg per kg with epinephrine as well as its maximum, or neither.",
+        )
+    if errors:
+        raise ValidationError(errors)

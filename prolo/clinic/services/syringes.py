@@ -1,0 +1,252 @@
+"""Syringes drawn up in a session: the recipe, and the solution its injections reference."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+
+from prolo.clinic.access import require
+from prolo.clinic.models import (
+    Anaesthetic,
+    Diluent,
+    StockKind,
+    StockProduct,
+    Syringe,
+    SyringeIngredient,
+    TreatmentSession,
+)
+from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.safety.compounding import (
+    PERCENT_PLACES,
+    CompoundingError,
+    Mix,
+    compound,
+    ml,
+    num,
+)
+from prolo.clinic.services.audit import create_audited
+from prolo.clinic.services.catalogue import stocks_for
+from prolo.clinic.services.fields import pick
+from prolo.clinic.services.sessions import _lock, _refuse_if_closed
+from prolo.clinic.services.settings import settings_for
+
+# The inputs of syringe_draw_up a CompoundingError can name (the draw-up form's fields).
+DRAW_UP_FIELDS = (
+    "final_volume_ml",
+    "target_dextrose_percent",
+    "dextrose_stock",
+    "target_anaesthetic_percent",
+    "anaesthetic_stock",
+    "diluent_stock",
+)
+LOT_ROLES = ("dextrose", "anaesthetic", "diluent")
+LOT_MAX = 60
+
+
+@transaction.atomic
+def syringe_draw_up(
+    *,
+    actor: Actor,
+    session: TreatmentSession,
+    label: str,
+    final_volume_ml: Decimal,
+    target_dextrose_percent: Decimal,
+    dextrose_stock: StockProduct | None,
+    anaesthetic_stock: StockProduct | None,
+    target_anaesthetic_percent: Decimal,
+    diluent_stock: StockProduct | None,
+    lots: Mapping[str, str] | None = None,
+    extra_anaesthetics: Sequence[tuple[StockProduct, Decimal]] = (),
+) -> Syringe:
+    """Compute a syringe's recipe at the clinic's syringe precision and record it.
+
+    `lots` maps "dextrose", "anaesthetic" and "diluent" (and "anaesthetic_2" … for
+    `extra_anaesthetics`) to the lot number of the vial used.
+    """
+    require(actor, Perm.DRAW_UP)
+    session = _lock(session.pk)
+    _refuse_if_closed(session)
+    label = _label(session, label)
+    lots = _lots(lots or {})
+    _check_stocks(actor, dextrose_stock, anaesthetic_stock, diluent_stock, extra_anaesthetics)
+    anaesthetics: list[tuple[StockProduct, Decimal]] = []
+    if target_anaesthetic_percent:
+        if anaesthetic_stock is None:
+            raise ValidationError(
+                {"anaesthetic_stock": "Choose the anaesthetic stock to draw it up from."}
+            )
+        anaesthetics.append((anaesthetic_stock, target_anaesthetic_percent))
+    anaesthetics.extend(extra_anaesthetics)
+    try:
+        mix = compound(
+            final_volume_ml=final_volume_ml,
+            target_dextrose_percent=target_dextrose_percent,
+            dextrose_stock=dextrose_stock,
+            anaesthetics=anaesthetics,
+            diluent_stock=diluent_stock,
+            precision_ml=settings_for(actor.clinic).syringe_precision_ml,
+            alternatives=list(stocks_for(actor.clinic, active_only=True)),
+        )
+    except CompoundingError as exc:
+        # Always by field (the recipe as a whole under NON_FIELD_ERRORS): a plain message is a
+        # refusal about the session itself.
+        first = exc.index == 0 and (
+            bool(target_anaesthetic_percent) or "anaesthetic" not in (exc.field or "")
+        )
+        named = exc.field in DRAW_UP_FIELDS and first
+        field = exc.field if named and exc.field else NON_FIELD_ERRORS
+        raise ValidationError({field: exc.message}) from None
+    return _record(actor, session, label, mix, lots)
+
+
+def _record(
+    actor: Actor, session: TreatmentSession, label: str, mix: Mix, lots: dict[str, str]
+) -> Syringe:
+    patient = session.course.patient
+    assert mix.final_volume_ml is not None  # a forward calculation always has one
+    syringe = Syringe(
+        session=session,
+        label=label,
+        final_volume_ml=mix.final_volume_ml,
+        dextrose_percent=mix.dextrose_percent.quantize(PERCENT_PLACES, ROUND_HALF_UP),
+        anaesthetics=syringe_anaesthetics(mix),
+        benzyl_alcohol=mix.benzyl_alcohol,
+        osmolarity=mix.osmolarity,
+        created_by=actor.user,
+    )
+    create_audited(actor=actor, instance=syringe, patient=patient)
+    agents_seen = 0
+    for ingredient in mix.ingredients:
+        stock = cast(StockProduct, ingredient.stock)
+        role = stock.kind
+        if stock.kind == StockKind.ANAESTHETIC:
+            agents_seen += 1
+            role = "anaesthetic" if agents_seen == 1 else f"anaesthetic_{agents_seen}"
+        row = SyringeIngredient(
+            syringe=syringe, stock=stock, volume_ml=ingredient.volume_ml, lot=lots.get(role, "")
+        )
+        create_audited(actor=actor, instance=row, patient=patient)
+    return syringe
+
+
+def syringe_anaesthetics(mix: Mix) -> dict[str, dict[str, Any]]:
+    """Per agent, the strength reached and whether epinephrine is in it (Syringe.anaesthetics)."""
+    return {
+        dose.agent: {
+            "percent": num(dose.percent.quantize(PERCENT_PLACES, ROUND_HALF_UP)),
+            "epinephrine": dose.epinephrine,
+        }
+        for dose in mix.anaesthetics
+    }
+
+
+def _label(session: TreatmentSession, label: str) -> str:
+    label = pick({"label": label}, ["label"])["label"]
+    if not label:
+        raise ValidationError({"label": "Give the syringe a label, such as A or Knee joint."})
+    if Syringe.objects.filter(session=session, label__iexact=label).exists():
+        raise ValidationError(
+            {"label": f"This session already has a syringe labelled {label}: choose another."}
+        )
+    return str(label)
+
+
+def _lots(lots: Mapping[str, str]) -> dict[str, str]:
+    cleaned = {}
+    for role, lot in pick(dict(lots), lots.keys()).items():
+        field = f"{role}_lot" if role in LOT_ROLES else "lots"
+        if not isinstance(lot, str) or len(lot) > LOT_MAX:
+            raise ValidationError({field: f"A lot number has at most {LOT_MAX} characters."})
+        cleaned[role] = lot
+    return cleaned
+
+
+def _check_stocks(
+    actor: Actor,
+    dextrose: StockProduct | None,
+    anaesthetic: StockProduct | None,
+    diluent: StockProduct | None,
+    extra: Sequence[tuple[StockProduct, Decimal]],
+) -> None:
+    """Every stock is an active one of the acting clinic's catalogue, of the right kind."""
+    chosen = {
+        "dextrose_stock": (dextrose, StockKind.DEXTROSE),
+        "anaesthetic_stock": (anaesthetic, StockKind.ANAESTHETIC),
+        "diluent_stock": (diluent, StockKind.DILUENT),
+    }
+    for i, (extra_stock, _) in enumerate(extra, start=2):
+        chosen[f"anaesthetic_stock_{i}"] = (extra_stock, StockKind.ANAESTHETIC)
+    pks = [stock.pk for stock, _ in chosen.values() if stock is not None]
+    # As the catalogue is now, not as the caller's copies say: a stock may just have been retired.
+    current = dict(
+        stocks_for(actor.clinic, active_only=True).filter(pk__in=pks).values_list("pk", "kind")
+    )
+    for field, (stock, kind) in chosen.items():
+        if stock is None:
+            continue
+        if stock.pk not in current:
+            raise ValidationError({field: "Choose a stock of this clinic's catalogue."})
+        if current[stock.pk] != kind:
+            raise ValidationError(
+                {field: f"{stock.name} is not a {StockKind(kind).label.lower()} stock."}
+            )
+
+
+# An injection given from a syringe takes the syringe's solution.
+
+
+def syringe_solution(
+    *, syringe: Syringe, session: TreatmentSession, volume_ml: Decimal | None
+) -> dict[str, Any]:
+    """The injection fields a syringe fills in, refusing another session's syringe or more
+    volume than the syringe has left."""
+    if syringe.session_id != session.pk:
+        raise ValidationError({"syringe": "Choose a syringe drawn up in this session."})
+    used = syringe.injections.aggregate(total=Sum("volume_ml"))["total"] or Decimal(0)
+    left = syringe.final_volume_ml - used
+    if volume_ml is not None and volume_ml > left:
+        raise ValidationError(
+            {
+                "volume_ml": f"Syringe {syringe.label} has {ml(left)} mL left "
+                f"({ml(syringe.final_volume_ml)} mL drawn up, {ml(used)} mL injected)."
+            }
+        )
+    agent, percent, epinephrine = _main_anaesthetic(syringe)
+    return {
+        "dextrose_percent": syringe.dextrose_percent.quantize(Decimal("0.1"), ROUND_HALF_UP),
+        "anaesthetic": agent,
+        "anaesthetic_percent": percent,
+        "epinephrine": epinephrine,
+        "diluent": _diluent(syringe),
+    }
+
+
+def _main_anaesthetic(syringe: Syringe) -> tuple[str, Decimal, bool]:
+    """The strongest agent of the syringe; the syringe keeps them all in `anaesthetics`."""
+    if not syringe.anaesthetics:
+        return Anaesthetic.NONE, Decimal(0), False
+    agent, data = max(syringe.anaesthetics.items(), key=lambda item: Decimal(item[1]["percent"]))
+    percent = Decimal(data["percent"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return agent, max(percent, Decimal("0.01")), bool(data.get("epinephrine"))
+
+
+def _diluent(syringe: Syringe) -> str:
+    """The injection's diluent choice, from the syringe's diluent stock.
+
+    The catalogue stores no diluent code, so it is read from the stock: benzyl alcohol makes it
+    bacteriostatic, and a stock named as water is water; anything else is saline.
+    """
+    stock = next(
+        (i.stock for i in syringe.ingredients.all() if i.stock.kind == StockKind.DILUENT), None
+    )
+    if stock is None:
+        return Diluent.NONE
+    water = "water" in stock.name.lower()
+    if stock.benzyl_alcohol:
+        return Diluent.BACTERIOSTATIC_WATER if water else Diluent.BACTERIOSTATIC_SALINE
+    return Diluent.STERILE_WATER if water else Diluent.SALINE

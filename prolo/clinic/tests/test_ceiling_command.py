@@ -1,0 +1,127 @@
+"""`manage.py ceiling`: the ceiling with its source, the share of it a dose uses, and errors."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import ManagementUtility, call_command
+
+from prolo.clinic.models import ClinicSettings
+from prolo.clinic.services.dosing import anaesthetic_limit_update
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("ceiling", *args, stdout=out)
+    return out.getvalue()
+
+
+def _json(*args: str) -> dict:
+    return json.loads(_run(*args, "--json"))
+
+
+@pytest.mark.parametrize(
+    ("args", "ceiling"),
+    [
+        (["--weight", "70", "--agent", "lidocaine"], "300"),
+        (["--weight", "50", "--agent", "lidocaine"], "225"),
+        (["--weight", "70", "--agent", "lidocaine", "--epinephrine"], "490"),
+        (["--weight", "80", "--agent", "lidocaine", "--epinephrine"], "500"),
+        (["--weight", "100", "--agent", "bupivacaine"], "175"),
+        (["--weight", "70", "--agent", "ropivacaine"], "210"),
+    ],
+)
+def test_it_prints_the_ceiling_of_the_built_in_limits(args, ceiling):
+    assert _json(*args)["ceiling_mg"] == ceiling
+    assert f"Ceiling    {ceiling} mg" in _run(*args)
+
+
+def test_the_text_shows_the_working_and_the_source():
+    text = _run("--weight", "70", "--agent", "lidocaine")
+    assert "By weight  4.5 mg/kg × 70 kg = 315 mg" in text
+    assert "Maximum    300 mg (the lower, so it applies)" in text
+    assert "Source     Xylocaine label [R22][R44]" in text
+    assert "unverified" in text
+
+
+def test_a_given_amount_is_shown_in_mg_and_as_a_share_of_the_ceiling():
+    text = _run("--weight", "50", "--agent", "lidocaine", "--given-ml", "24", "--percent", "1")
+    assert "Given      24 mL of 1% = 240 mg = 106.7% of the ceiling: Over the ceiling" in text
+    data = _json("--weight", "70", "--agent", "lidocaine", "--given-ml", "12", "--percent", "1")
+    assert data["given"] == {
+        "volume_ml": "12",
+        "percent": "1",
+        "mg": "120",
+        "percent_of_ceiling": "40",
+        "status": "ok",
+    }
+
+
+def test_without_an_epinephrine_limit_the_plain_one_is_used_and_said():
+    args = ["--weight", "70", "--agent", "ropivacaine", "--epinephrine"]
+    assert "no with-epinephrine limit is set for it: the plain limit is used" in _run(*args)
+    assert _json(*args)["epinephrine_limit_used"] is False
+
+
+def test_the_factors_are_listed_with_the_note_that_the_label_gives_no_amount():
+    data = _json("--weight", "70", "--agent", "lidocaine", "--age", "80", "--liver", "--heart")
+    assert data["factors"] == [
+        {"reason": "age 80 (elderly from 65)", "value": "1.00"},
+        {"reason": "liver disease", "value": "1.00"},
+        {"reason": "heart disease", "value": "1.00"},
+    ]
+    assert "gives no amount" in data["factor_source"]
+
+
+def test_a_clinics_limits_and_factors_are_used_with_its_code(clinic, adam_actor):
+    ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"hepatic_factor": "0.5"})
+    anaesthetic_limit_update(
+        actor=adam_actor,
+        agent="lidocaine",
+        mg_per_kg=Decimal(4),
+        cap_mg=250,
+        mg_per_kg_epinephrine=None,
+        cap_mg_epinephrine=None,
+        source="Riverside formulary",
+        verified=True,
+    )
+    data = _json("--weight", "70", "--agent", "lidocaine", "--liver", "--clinic", str(clinic.code))
+    assert (data["ceiling_mg"], data["source"], data["verified"]) == (
+        "125",
+        "Riverside formulary",
+        True,
+    )
+    assert data["limits_from"] == "the limits of Riverside Prolotherapy"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--weight", "0", "--agent", "lidocaine"], "--weight: give a number from 2.0 to 350.0."),
+        (["--weight", "abc", "--agent", "lidocaine"], "--weight: 'abc' is not a number."),
+        (["--weight", "NaN", "--agent", "lidocaine"], "--weight: give a number from 2.0"),
+        (["--weight", "70", "--agent", "cocaine"], "invalid choice: 'cocaine'"),
+        (["--agent", "lidocaine"], "the following arguments are required: --weight"),
+        (["--weight", "70", "--agent", "lidocaine", "--given-ml", "3"], "Give both --given-ml"),
+        (
+            ["--weight", "70", "--agent", "lidocaine", "--given-ml", "3", "--percent", "-1"],
+            "--percent: give a number from 0.01 to 10.",
+        ),
+        (["--weight", "70", "--agent", "lidocaine", "--age", "200"], "--age: give an age"),
+        (
+            ["--weight", "70", "--agent", "lidocaine", "--clinic", "nope"],
+            "--clinic: no clinic has the code 'nope'.",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_input_is_a_clear_message_and_exit_status_2(args, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        ManagementUtility(["manage.py", "ceiling", *args]).execute()
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "Traceback" not in captured.err

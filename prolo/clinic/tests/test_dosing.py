@@ -1,0 +1,260 @@
+"""The dose-ceiling arithmetic (safety/dosing.py): the domain notes' examples, then properties
+that must hold for any weight, limit and volume."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from prolo.clinic.safety.dosing import (
+    AgentTotal,
+    Ceiling,
+    Dose,
+    Factor,
+    Limit,
+    Status,
+    ceiling,
+    injection_doses,
+    mg_from_ml,
+    patient_factors,
+    percent_of,
+    show_ceiling,
+    show_percent,
+    summarise,
+)
+
+D = Decimal
+
+# The domain notes, §3.1 (lidocaine: Xylocaine label [R22][R44]; bupivacaine: Marcaine label
+# [R46] for the caps, mg/kg from secondary sources; ropivacaine: secondary sources only).
+LIDOCAINE = Limit("lidocaine", D("4.5"), D(300), D(7), D(500), "Xylocaine label [R44]", False)
+BUPIVACAINE = Limit("bupivacaine", D("2.5"), D(175), D(3), D(225), "Marcaine label [R46]", False)
+ROPIVACAINE = Limit("ropivacaine", D(3), None, None, None, "secondary sources [R48]", False)
+LIMITS = {limit.agent: limit for limit in (LIDOCAINE, BUPIVACAINE, ROPIVACAINE)}
+
+
+def _ceiling(total: AgentTotal) -> Ceiling:
+    assert total.ceiling is not None
+    return total.ceiling
+
+
+def _percent(total: AgentTotal) -> Decimal:
+    assert total.percent is not None
+    return total.percent
+
+
+@pytest.mark.parametrize(
+    ("limit", "weight", "epinephrine", "expected", "cap_applies"),
+    [
+        (LIDOCAINE, 70, False, 300, True),  # min(4.5 × 70 = 315, 300)
+        (LIDOCAINE, 50, False, 225, False),  # 4.5 × 50
+        (LIDOCAINE, D("66.6"), False, D("299.7"), False),
+        (LIDOCAINE, 70, True, 490, False),  # 7 × 70, below the 500 cap
+        (LIDOCAINE, 80, True, 500, True),  # min(560, 500)
+        (BUPIVACAINE, 80, False, 175, True),  # min(200, 175)
+        (BUPIVACAINE, 60, False, 150, False),
+        (BUPIVACAINE, 80, True, 225, True),  # min(240, 225)
+        (ROPIVACAINE, 70, False, 210, False),  # no cap
+        (ROPIVACAINE, 70, True, 210, False),  # no epinephrine values: the plain limit
+    ],
+)
+def test_the_ceiling_is_the_smaller_of_weight_times_mg_per_kg_and_the_cap(
+    limit, weight, epinephrine, expected, cap_applies
+):
+    result = ceiling(limit, D(weight), epinephrine=epinephrine)
+    assert result.mg == D(expected)
+    assert result.cap_applies is cap_applies
+
+
+@pytest.mark.parametrize(
+    ("volume", "percent", "mg"),
+    [("1", "1", 10), ("12", "1", 120), ("8", "1", 80), ("5", "2", 100), ("0.5", "0.5", "2.5")],
+)
+def test_mg_is_ml_times_percent_times_10(volume, percent, mg):
+    assert mg_from_ml(D(volume), D(percent)) == D(mg)
+
+
+def test_the_working_shows_every_step_of_the_arithmetic():
+    result = ceiling(LIDOCAINE, D(70), factors=[Factor("liver disease", D("0.8"))])
+    assert result.working() == "4.5 mg/kg × 70 kg = 315 mg; cap 300 mg; × 0.80 for liver disease"
+    assert result.mg == 240
+
+
+def test_factors_that_apply_multiply():
+    factors = patient_factors(
+        age=80,
+        elderly_age=65,
+        elderly_factor=D("0.8"),
+        hepatic=True,
+        hepatic_factor=D("0.5"),
+        cardiac=False,
+        cardiac_factor=D("0.1"),
+    )
+    assert [f.reason for f in factors] == ["age 80 (elderly from 65)", "liver disease"]
+    assert ceiling(LIDOCAINE, D(50), factors=factors).mg == D(90)  # 225 × 0.8 × 0.5
+
+
+def test_a_patient_younger_than_the_elderly_age_gets_no_elderly_factor():
+    factors = patient_factors(
+        age=64,
+        elderly_age=65,
+        elderly_factor=D("0.5"),
+        hepatic=False,
+        hepatic_factor=D(1),
+        cardiac=False,
+        cardiac_factor=D(1),
+    )
+    assert factors == ()
+
+
+def test_the_third_8_ml_syringe_of_1_percent_lidocaine_crosses_a_50_kg_ceiling():
+    doses = [Dose("lidocaine", D(8), D(1))] * 3
+    two = summarise(doses[:2], weight_kg=D(50), limits=LIMITS)
+    three = summarise(doses, weight_kg=D(50), limits=LIMITS)
+    assert (two.agents[0].mg, two.status) == (160, Status.OK)
+    assert (three.agents[0].mg, _ceiling(three.agents[0]).mg) == (240, 225)
+    assert show_percent(three.combined_percent) == "106.7"
+    assert three.status == Status.OVER
+
+
+@pytest.mark.parametrize(
+    ("mg_given", "status"),
+    [("179.9", Status.OK), ("180", Status.WARN), ("225", Status.WARN), ("225.1", Status.OVER)],
+)
+def test_warn_at_80_percent_and_over_only_above_100(mg_given, status):
+    dose = Dose("lidocaine", D(mg_given) / 10, D(1))
+    assert summarise([dose], weight_kg=D(50), limits=LIMITS).status == status
+
+
+def test_toxicity_is_additive_two_agents_each_under_their_ceiling_can_be_over_together():
+    doses = [Dose("lidocaine", D(20), D(1)), Dose("bupivacaine", D(20), D("0.5"))]
+    summary = summarise(doses, weight_kg=D(80), limits=LIMITS)
+    lido, bupi = summary.agents
+    assert (show_percent(lido.percent), lido.status) == ("66.7", Status.OK)  # 200 of 300 mg
+    assert (show_percent(bupi.percent), bupi.status) == ("57.1", Status.OK)  # 100 of 175 mg
+    assert summary.combined_percent == _percent(lido) + _percent(bupi)
+    assert summary.status == Status.OVER
+
+
+def test_epinephrine_values_count_only_when_every_dose_had_epinephrine():
+    with_epi = Dose("lidocaine", D(10), D(1), epinephrine=True)
+    plain = Dose("lidocaine", D(10), D(1))
+    all_epi = summarise([with_epi, with_epi], weight_kg=D(70), limits=LIMITS).agents[0]
+    mixed = summarise([with_epi, plain], weight_kg=D(70), limits=LIMITS).agents[0]
+    assert (_ceiling(all_epi).mg, _ceiling(all_epi).epinephrine) == (490, True)
+    assert (_ceiling(mixed).mg, _ceiling(mixed).epinephrine, mixed.mixed) == (300, False, True)
+
+
+def test_without_a_weight_nothing_can_be_compared():
+    summary = summarise([Dose("lidocaine", D(1), D(1))], weight_kg=None, limits=LIMITS)
+    assert summary.agents[0].ceiling is None
+    assert summary.status == Status.INCOMPLETE
+
+
+def test_an_agent_without_a_limit_is_reported_not_ignored():
+    summary = summarise([Dose("lidocaine", D(1), D(1))], weight_kg=D(70), limits={})
+    assert summary.unlimited_agents == ["lidocaine"]
+    assert summary.status == Status.INCOMPLETE
+
+
+def test_a_syringe_gives_every_agent_of_its_mix():
+    syringe = {
+        "lidocaine": {"percent": "0.5", "epinephrine": False},
+        "bupivacaine": {"percent": "0.25", "epinephrine": True},
+    }
+    doses = injection_doses(
+        D(4), syringe=syringe, anaesthetic="none", percent=D(0), epinephrine=False
+    )
+    assert [(d.agent, d.mg, d.epinephrine) for d in doses] == [
+        ("lidocaine", D(20), False),
+        ("bupivacaine", D(10), True),
+    ]
+
+
+def test_without_a_syringe_the_injections_own_solution_counts():
+    doses = injection_doses(
+        D(2), syringe=None, anaesthetic="lidocaine", percent=D(1), epinephrine=True
+    )
+    assert [(d.agent, d.mg, d.epinephrine) for d in doses] == [("lidocaine", D(20), True)]
+    assert (
+        injection_doses(D(2), syringe=None, anaesthetic="none", percent=D(0), epinephrine=False)
+        == []
+    )
+
+
+def test_shown_numbers_never_understate_the_risk():
+    assert show_percent(D("100.01")) == "100.1"  # over is never shown as 100%
+    assert show_percent(D("99.96")) == "100"
+    assert show_percent(D("85.714")) == "85.7"
+    assert show_ceiling(D("299.99")) == "299.9"
+    assert show_percent(D(80)) == "80"
+
+
+def test_a_limit_reads_its_source_and_says_when_it_is_unverified_or_not_the_clinics_own():
+    limit = Limit.of(
+        {"agent": "lidocaine", "mg_per_kg": "4.5", "cap_mg": 300, "source": "Xylocaine label"},
+        configured=False,
+    )
+    assert limit.cap_mg == 300
+    assert limit.mg_per_kg_epinephrine is None
+    assert "built-in default" in limit.source_note
+    assert "unverified" in limit.source_note
+
+
+# Properties, for any valid input.
+
+weights = st.decimals(min_value=D(2), max_value=D(350), places=1)
+mg_per_kg = st.decimals(min_value=D("0.5"), max_value=D(10), places=2)
+caps = st.none() | st.integers(min_value=1, max_value=1000).map(D)
+factor_values = st.decimals(min_value=D("0.1"), max_value=D(1), places=2)
+volumes = st.decimals(min_value=D("0.1"), max_value=D(30), places=1)
+strengths = st.decimals(min_value=D("0.01"), max_value=D(4), places=2)
+
+
+def _limit(per_kg: Decimal, cap: Decimal | None) -> Limit:
+    return Limit("lidocaine", per_kg, cap, None, None, "test", False)
+
+
+@given(
+    per_kg=mg_per_kg, cap=caps, a=weights, b=weights, factors=st.lists(factor_values, max_size=3)
+)
+def test_the_ceiling_never_falls_as_the_weight_rises(per_kg, cap, a, b, factors):
+    limit = _limit(per_kg, cap)
+    applied = [Factor("test", f) for f in factors]
+    light, heavy = sorted([a, b])
+    assert ceiling(limit, light, factors=applied).mg <= ceiling(limit, heavy, factors=applied).mg
+
+
+@given(per_kg=mg_per_kg, cap=caps, weight=weights, factors=st.lists(factor_values, max_size=3))
+def test_the_ceiling_is_never_above_the_cap_or_the_weight_based_dose(per_kg, cap, weight, factors):
+    result = ceiling(_limit(per_kg, cap), weight, factors=[Factor("test", f) for f in factors])
+    assert 0 < result.mg <= per_kg * weight
+    if cap is not None:
+        assert result.mg <= cap
+
+
+@given(volume=volumes, percent=strengths)
+def test_mg_is_always_ml_times_percent_times_10(volume, percent):
+    mg = mg_from_ml(volume, percent)
+    assert mg == volume * percent * 10
+    assert mg / volume == percent * 10  # mg per mL is ten times the percent
+
+
+@given(a=volumes, b=volumes, percent=strengths, weight=weights)
+def test_the_fraction_of_the_ceiling_adds_up_dose_by_dose(a, b, percent, weight):
+    limit = _limit(D("4.5"), D(300))
+    top = ceiling(limit, weight).mg
+    together = percent_of(mg_from_ml(a + b, percent), top)
+    apart = percent_of(mg_from_ml(a, percent), top) + percent_of(mg_from_ml(b, percent), top)
+    assert abs(together - apart) < D("1e-20")
+
+
+@given(lido=volumes, bupi=volumes, weight=weights)
+def test_the_combined_percentage_is_the_sum_of_the_agents(lido, bupi, weight):
+    doses = [Dose("lidocaine", lido, D(1)), Dose("bupivacaine", bupi, D("0.5"))]
+    summary = summarise(doses, weight_kg=weight, limits=LIMITS)
+    assert summary.combined_percent == sum(_percent(a) for a in summary.agents)
+    assert (summary.status == Status.OVER) == (summary.combined_percent > 100)

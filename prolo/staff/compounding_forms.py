@@ -1,0 +1,159 @@
+"""Forms of the compounding calculator, the session's draw-up step and the stock catalogue.
+
+Like staff/forms.py: they parse and validate, then a service or the pure calculator does the
+rest. Stock choices are limited to the clinic's active catalogue.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from prolo.clinic.models import Allergen, Clinic, StockKind, StockProduct
+from prolo.clinic.services.catalogue import STOCK_FIELDS, anaesthetic_strength_error, stocks_for
+from prolo.lib.forms import ParseModelForm
+
+MAX_VOLUME_ML = Decimal(100)
+
+
+class StockChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: StockProduct) -> str:
+        return f"{obj.name}{' (high risk)' if obj.high_risk else ''}"
+
+
+def _stock_field(label: str, empty: str) -> StockChoiceField:
+    return StockChoiceField(
+        queryset=StockProduct.objects.none(), required=False, label=label, empty_label=empty
+    )
+
+
+class CompoundForm(forms.Form):
+    """The inputs of a forward calculation: final volume, strengths, stocks."""
+
+    final_volume_ml = forms.DecimalField(
+        label="Final volume (mL)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.1"),
+        max_value=MAX_VOLUME_ML,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    target_dextrose_percent = forms.DecimalField(
+        label="Dextrose (%)",
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=50,
+        help_text="0 for no dextrose.",
+        widget=forms.NumberInput(attrs={"step": "0.1"}),
+    )
+    dextrose_stock = _stock_field("Dextrose stock", "None")
+    target_anaesthetic_percent = forms.DecimalField(
+        label="Anaesthetic (%)",
+        max_digits=4,
+        decimal_places=3,
+        min_value=0,
+        max_value=4,
+        help_text="0 for no anaesthetic.",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    anaesthetic_stock = _stock_field("Anaesthetic stock", "None")
+    diluent_stock = _stock_field("Diluent", "None (no room left for one)")
+
+    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        stocks = stocks_for(clinic, active_only=True)
+        for name, kind in self.STOCK_KINDS.items():
+            if name in self.fields:
+                self.fields[name].queryset = stocks.filter(kind=kind)  # type: ignore[attr-defined]
+
+    STOCK_KINDS = {
+        "dextrose_stock": StockKind.DEXTROSE,
+        "anaesthetic_stock": StockKind.ANAESTHETIC,
+        "second_anaesthetic_stock": StockKind.ANAESTHETIC,
+        "diluent_stock": StockKind.DILUENT,
+    }
+
+
+class CalculatorForm(CompoundForm):
+    """The calculator page: a second anaesthetic and any syringe precision may be tried."""
+
+    second_anaesthetic_stock = _stock_field("Second anaesthetic stock (optional)", "None")
+    second_anaesthetic_percent = forms.DecimalField(
+        label="Second anaesthetic (%)",
+        max_digits=4,
+        decimal_places=3,
+        min_value=0,
+        max_value=4,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    precision_ml = forms.DecimalField(
+        label="Syringe precision (mL)",
+        max_digits=4,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(1),
+        help_text="The smallest step the syringe measures; the clinic's setting by default.",
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+    )
+
+
+class SyringeForm(CompoundForm):
+    """Draw up a syringe in a session; the precision is the clinic's setting."""
+
+    label = forms.CharField(
+        max_length=40, help_text="As written on the syringe: A, B, or the site such as Knee joint."
+    )
+    dextrose_lot = forms.CharField(label="Dextrose lot", max_length=60, required=False)
+    anaesthetic_lot = forms.CharField(label="Anaesthetic lot", max_length=60, required=False)
+    diluent_lot = forms.CharField(label="Diluent lot", max_length=60, required=False)
+
+    field_order = [
+        "label",
+        "final_volume_ml",
+        "target_dextrose_percent",
+        "dextrose_stock",
+        "dextrose_lot",
+        "target_anaesthetic_percent",
+        "anaesthetic_stock",
+        "anaesthetic_lot",
+        "diluent_stock",
+        "diluent_lot",
+    ]
+
+
+class StockForm(ParseModelForm):
+    allergens = forms.MultipleChoiceField(
+        choices=Allergen.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Contains (for allergy checks)",
+    )
+
+    class Meta:
+        model = StockProduct
+        fields = STOCK_FIELDS
+        labels = {"active": "In use (offered when drawing up)", "high_risk": "High risk"}
+        help_texts = {
+            "dextrose_percent": "0 unless it is a dextrose stock.",
+            "anaesthetic_percent": "0 unless it is a local anaesthetic stock.",
+            "osmolarity": "From the label; 0 if the label gives none (it then counts as 0).",
+            "source": "Where the strength and contents come from: the label, its date.",
+        }
+        widgets = {
+            "dextrose_percent": forms.NumberInput(attrs={"step": "0.1"}),
+            "anaesthetic_percent": forms.NumberInput(attrs={"step": "0.01"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        agent = cleaned.get("anaesthetic")
+        if agent and "anaesthetic_percent" not in self.errors:
+            error = anaesthetic_strength_error(agent != "none", cleaned.get("anaesthetic_percent"))
+            if error:
+                self.add_error("anaesthetic_percent", error)
+        return cleaned

@@ -1,0 +1,274 @@
+"""The calculator page, the stock catalogue pages, and drawing up a syringe on the session page.
+
+Who may open each page is in test_view_access.py; hostile input in test_bad_input.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from prolo.clinic.models import Injection, StockProduct, Syringe
+from prolo.clinic.services.catalogue import clinic_safety_install
+from prolo.testing import make_course, make_note, signed_session
+
+CALCULATOR = reverse("staff:calculator")
+
+
+@pytest.fixture
+def stocks(clinic):
+    clinic_safety_install(clinic=clinic)
+    return {s.name: s.pk for s in StockProduct.objects.filter(clinic=clinic)}
+
+
+def _ask(stocks, **changes):
+    query = {
+        "final_volume_ml": "10",
+        "precision_ml": "0.1",
+        "target_dextrose_percent": "15",
+        "dextrose_stock": stocks["Dextrose 50% (D50)"],
+        "target_anaesthetic_percent": "0.5",
+        "anaesthetic_stock": stocks["Lidocaine 1% (MPF)"],
+        "diluent_stock": stocks["0.9% sodium chloride"],
+    }
+    return query | changes
+
+
+def test_the_calculator_starts_from_a_worked_example_with_the_clinics_stocks(
+    nora, client_for, stocks
+):
+    response = client_for(nora).get(CALCULATOR)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["dextrose_stock"] == stocks["Dextrose 50% (D50)"]
+    assert response.context["mix"] is None
+    assert "Formulas" in response.content.decode()
+
+
+def test_the_calculator_shows_each_volume_the_strengths_reached_and_their_sources(
+    nora, client_for, stocks
+):
+    response = client_for(nora).get(CALCULATOR, _ask(stocks))
+    html = response.content.decode()
+    assert response.status_code == 200
+    rows = [(r.name, r.achieved) for r in response.context["ingredients"]]
+    assert rows == [
+        ("Dextrose 50% (D50)", "3.0"),
+        ("Lidocaine 1% (MPF)", "5.0"),
+        ("0.9% sodium chloride", "2.0"),
+    ]
+    assert "50 mg" in html
+    assert "about 819 mOsm/L" in html
+    assert "[R20]" in html
+    assert "[R22]" in html
+    assert "Corn (dextrose)" in html
+
+
+def test_a_second_anaesthetic_is_measured_too(alice, client_for, stocks):
+    query = _ask(
+        stocks,
+        target_anaesthetic_percent="0.25",
+        second_anaesthetic_percent="0.125",
+        second_anaesthetic_stock=stocks["Bupivacaine 0.5%"],
+    )
+    response = client_for(alice).get(CALCULATOR, query)
+    names = [r.name for r in response.context["contents"]]
+    assert names[:3] == ["Dextrose", "Lidocaine", "Bupivacaine"]
+
+
+def test_an_impossible_mix_is_refused_with_what_would_work(nora, client_for, stocks):
+    query = _ask(stocks, target_dextrose_percent="30", target_anaesthetic_percent="0.8")
+    response = client_for(nora).get(CALCULATOR, query)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["mix"] is None
+    assert "There is a problem" in html
+    assert "Does not fit: 30% dextrose and lidocaine 0.8% in 10.0 mL" in html
+    assert "Lidocaine 2% (MPF) instead of Lidocaine 1% (MPF)" in html
+
+
+def test_a_strength_above_the_stock_is_shown_beside_the_field(nora, client_for, stocks):
+    query = _ask(stocks, dextrose_stock=stocks["Dextrose 10% (D10W)"])
+    form = client_for(nora).get(CALCULATOR, query).context["form"]
+    assert "never stronger than its stock" in form.errors["target_dextrose_percent"][0]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"final_volume_ml": "NaN"},
+        {"final_volume_ml": "-1"},
+        {"final_volume_ml": "9" * 400},
+        {"precision_ml": "0"},
+        {"dextrose_stock": "999999"},
+        {"target_dextrose_percent": "a\x00b"},
+        {"final_volume_ml": "10.05"},
+    ],
+)
+def test_nonsense_in_the_calculator_is_refused_by_its_field(nora, client_for, stocks, changes):
+    response = client_for(nora).get(CALCULATOR, _ask(stocks, **changes))
+    assert response.status_code == 200
+    assert response.context["mix"] is None
+    assert response.context["form"].errors
+
+
+def test_another_clinics_stock_is_not_offered(nora, client_for, stocks, other_clinic):
+    clinic_safety_install(clinic=other_clinic)
+    theirs = StockProduct.objects.get(clinic=other_clinic, name="Dextrose 50% (D50)")
+    form = client_for(nora).get(CALCULATOR, _ask(stocks, dextrose_stock=theirs.pk)).context["form"]
+    assert "dextrose_stock" in form.errors
+
+
+# The catalogue.
+
+
+def test_the_catalogue_lists_strengths_contents_flags_and_sources(nora, client_for, stocks):
+    html = client_for(nora).get(reverse("staff:catalogue")).content.decode()
+    assert "Sodium morrhuate 5%" in html
+    assert "High risk" in html
+    assert "Fish (morrhuate)" in html
+    assert "Benzyl alcohol" in html
+    assert "2525 mOsm/L" in html
+    assert "unverified" in html
+    assert "Add a stock" not in html  # a nurse reads it; physicians and admins manage it
+
+
+def test_a_clinic_admin_adds_a_stock(adam, client_for, stocks):
+    data = {
+        "name": "Dextrose 25% (D25)",
+        "kind": "dextrose",
+        "dextrose_percent": "25",
+        "anaesthetic": "none",
+        "anaesthetic_percent": "0",
+        "osmolarity": "1263",
+        "allergens": ["corn"],
+        "source": "Vial label",
+        "active": "on",
+    }
+    response = client_for(adam).post(reverse("staff:stock-new"), data)
+    assert response.status_code == 302
+    stock = StockProduct.objects.get(name="Dextrose 25% (D25)")
+    assert (stock.dextrose_percent, stock.allergens) == (25, ["corn"])
+
+
+def test_editing_a_stock_starts_from_its_values(alice, client_for, stocks):
+    d50 = StockProduct.objects.get(pk=stocks["Dextrose 50% (D50)"])
+    url = reverse("staff:stock-edit", args=[d50.code])
+    form = client_for(alice).get(url).context["form"]
+    assert form.initial["dextrose_percent"] == 50
+    assert form.initial["allergens"] == ["corn"]
+
+
+# Drawing up on the session page.
+
+
+@pytest.fixture
+def session(alice_actor, pat, stocks):
+    session = make_course(alice_actor, pat).sessions.get(number=1)
+    make_note(alice_actor, session)
+    return session
+
+
+def _draw_up_form(stocks, **changes):
+    data = {
+        "syringe-label": "A",
+        "syringe-final_volume_ml": "10",
+        "syringe-target_dextrose_percent": "15",
+        "syringe-dextrose_stock": stocks["Dextrose 50% (D50)"],
+        "syringe-dextrose_lot": "D-1",
+        "syringe-target_anaesthetic_percent": "0.5",
+        "syringe-anaesthetic_stock": stocks["Lidocaine 1% (MPF)"],
+        "syringe-diluent_stock": stocks["0.9% sodium chloride"],
+    }
+    return data | changes
+
+
+def test_a_nurse_draws_up_a_syringe_from_the_session_page(nora, client_for, session, stocks):
+    client = client_for(nora)
+    url = reverse("staff:syringe-add", args=[session.code])
+    response = client.post(url, _draw_up_form(stocks))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Syringe A is drawn up." in page
+    assert "3.0 mL Dextrose 50% (D50), lot D-1" in page
+    assert "15% dextrose; lidocaine 0.5% (50 mg); about 819 mOsm/L" in page
+    assert "0.0 of 10.0 mL" in page
+
+
+def test_the_next_syringe_starts_from_the_last_with_the_next_letter(
+    alice, client_for, session, stocks
+):
+    client = client_for(alice)
+    client.post(reverse("staff:syringe-add", args=[session.code]), _draw_up_form(stocks))
+    form = client.get(reverse("staff:session-detail", args=[session.code])).context["forms"][
+        "syringe"
+    ]
+    assert form.initial["label"] == "B"
+    assert form.initial["target_anaesthetic_percent"] == Decimal("0.5")
+
+
+def test_a_mix_that_does_not_fit_is_shown_on_the_session_page(alice, client_for, session, stocks):
+    url = reverse("staff:syringe-add", args=[session.code])
+    data = _draw_up_form(stocks, **{"syringe-target_dextrose_percent": "40"})
+    response = client_for(alice).post(url, data | {"syringe-target_anaesthetic_percent": "0.9"})
+    assert response.status_code == 400
+    assert "Does not fit: 40% dextrose and lidocaine 0.9%" in response.content.decode()
+    assert not Syringe.objects.exists()
+
+
+def test_a_signed_session_says_so_instead_of_drawing_up(
+    alice, alice_actor, pat, client_for, stocks
+):
+    signed = signed_session(alice_actor, pat)
+    client = client_for(alice)
+    response = client.post(reverse("staff:syringe-add", args=[signed.code]), _draw_up_form(stocks))
+    assert response.status_code == 302
+    assert "signed" in client.get(response["Location"]).content.decode()
+    assert not Syringe.objects.exists()
+    assert "Draw up a syringe" not in client.get(response["Location"]).content.decode()
+
+
+def test_an_injection_is_recorded_from_a_syringe_through_the_page(
+    alice, client_for, session, stocks
+):
+    client = client_for(alice)
+    client.post(reverse("staff:syringe-add", args=[session.code]), _draw_up_form(stocks))
+    syringe = Syringe.objects.get()
+    page = client.get(reverse("staff:session-detail", args=[session.code]))
+    assert list(page.context["forms"]["injection"].fields["syringe"].queryset) == [syringe]
+    data = {
+        "injection-site_code": "knee-pes",
+        "injection-side": "left",
+        "injection-structure": "enthesis",
+        "injection-guidance": "landmark",
+        "injection-needle_gauge": "27",
+        "injection-needle_length_mm": "38",
+        "injection-syringe": syringe.pk,
+        "injection-volume_ml": "1.0",
+    }  # no solution given: the syringe's is used
+    response = client.post(reverse("staff:injection-add", args=[session.code]), data)
+    assert response.status_code == 302
+    injection = Injection.objects.get()
+    assert (injection.syringe, injection.dextrose_percent, injection.anaesthetic) == (
+        syringe,
+        Decimal(15),
+        "lidocaine",
+    )
+
+
+def test_without_a_syringe_the_solution_is_still_required(alice, client_for, session, stocks):
+    data = {
+        "injection-site_code": "knee-pes",
+        "injection-side": "left",
+        "injection-structure": "enthesis",
+        "injection-guidance": "landmark",
+        "injection-needle_gauge": "27",
+        "injection-needle_length_mm": "38",
+        "injection-volume_ml": "1.0",
+    }
+    response = client_for(alice).post(reverse("staff:injection-add", args=[session.code]), data)
+    assert response.status_code == 400
+    errors = response.context["forms"]["injection"].errors
+    assert set(errors) == {"dextrose_percent", "anaesthetic", "anaesthetic_percent", "diluent"}

@@ -1,0 +1,191 @@
+"""The session page's dose panel, the override form, and the clinic's anaesthetic limits page."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from prolo.clinic.models import AnaestheticLimit, AuditEvent
+from prolo.testing import add_injection, complete_checklist, make_course, make_note
+
+D = Decimal
+
+
+@pytest.fixture
+def session(alice_actor, nora_actor, pat):
+    session = make_course(alice_actor, pat).sessions.get(number=1)
+    complete_checklist(nora_actor, session, weight_kg=D(50))
+    return session
+
+
+@pytest.fixture
+def note(alice_actor, session):
+    return make_note(alice_actor, session)
+
+
+def _inject(actor, note, ml, percent="1"):
+    add_injection(actor, note, anaesthetic_percent=D(percent), volume_ml=D(ml))
+
+
+def _page(client, session) -> str:
+    response = client.get(reverse("staff:session-detail", args=[session.code]))
+    assert response.status_code == 200
+    return _text(response.content.decode())
+
+
+def _text(html: str) -> str:
+    """The page's words, tags dropped and spaces collapsed, for asserting on what is read."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_running_total_is_shown_against_the_ceiling_with_its_source(
+    alice, alice_actor, note, session, client_for
+):
+    _inject(alice_actor, note, 8)
+    page = _page(client_for(alice), session)
+    assert "Anaesthetic given in this session against each agent's ceiling" in page
+    assert "Lidocaine, plain 80 mg (8 mL, 1 injection) 225 mg 35.6% Within the ceiling" in page
+    assert "4.5 mg/kg × 50 kg = 225 mg; cap 300 mg" in page
+    assert "Xylocaine label [R22][R44]" in page
+    assert "built-in default: this clinic has not set its own limit" in page
+    assert "Weight 50.0 kg, measured" in page
+    assert "All agents combined Sum of each agent's share of its own ceiling 35.6%" in page
+
+
+def test_the_page_warns_from_80_percent(alice, alice_actor, note, session, client_for):
+    _inject(alice_actor, note, 18)
+    page = _page(client_for(alice), session)
+    assert "Warning: 80% of the ceiling." in page
+    assert "Record the override" not in page
+
+
+def test_above_the_ceiling_the_physician_gets_the_override_form(
+    alice, alice_actor, note, session, client_for
+):
+    for _ in range(3):
+        _inject(alice_actor, note, 8)
+    page = _page(client_for(alice), session)
+    assert "Over the ceiling: 106.7%" in page
+    assert "The note cannot be signed unless a physician records the reason." in page
+    assert "Reason for going over the ceiling (required)" in page
+
+
+def test_a_nurse_sees_the_block_but_no_override_form(nora, alice_actor, note, session, client_for):
+    for _ in range(3):
+        _inject(alice_actor, note, 8)
+    page = _page(client_for(nora), session)
+    assert "Over the ceiling: 106.7%" in page
+    assert "Record the override" not in page
+
+
+def test_signing_above_the_ceiling_says_why_then_the_override_signs_it(
+    alice, alice_actor, note, session, client_for
+):
+    for _ in range(3):
+        _inject(alice_actor, note, 8)
+    client = client_for(alice)
+    sign = reverse("staff:note-sign", args=[session.code])
+
+    response = client.post(sign)
+    assert response.status_code == 400
+    assert (
+        "Lidocaine is over the ceiling (106.7% combined): record an override reason to sign."
+        in response.content.decode()
+    )
+
+    override = reverse("staff:dose-override", args=[session.code])
+    response = client.post(override, {"dose-reason": "Knee and hip the same day; monitored"})
+    assert response.status_code == 302
+    page = _page(client, session)
+    assert "Override recorded: the note can be signed" in page
+    assert "Override recorded by Dr Alice Moreno" in page
+    assert "Reason: Knee and hip the same day; monitored" in page
+
+    assert client.post(sign).status_code == 302
+    note.refresh_from_db()
+    assert note.is_signed
+    assert AuditEvent.objects.filter(
+        object_code=str(note.code),
+        changes__dose_override_reason__1="Knee and hip the same day; monitored",
+    ).exists()
+
+
+def test_an_override_without_a_reason_is_refused_beside_the_field(
+    alice, alice_actor, note, session, client_for
+):
+    for _ in range(3):
+        _inject(alice_actor, note, 8)
+    url = reverse("staff:dose-override", args=[session.code])
+    response = client_for(alice).post(url, {"dose-reason": "  "})
+    assert response.status_code == 400
+    page = _text(response.content.decode())
+    assert "Reason for going over the ceiling: This field is required." in page
+    note.refresh_from_db()
+    assert note.dose_override_reason == ""
+
+
+def test_an_override_within_the_ceiling_is_refused_with_a_message(
+    alice, alice_actor, note, session, client_for
+):
+    _inject(alice_actor, note, 8)
+    client = client_for(alice)
+    url = reverse("staff:dose-override", args=[session.code])
+    response = client.post(url, {"dose-reason": "Just in case"})
+    assert response.status_code == 302
+    assert "nothing to override" in _page(client, session)
+
+
+def test_without_a_recent_weight_the_page_says_so(alice, alice_actor, pat, client_for):
+    session = make_course(alice_actor, pat).sessions.get(number=1)
+    note = make_note(alice_actor, session)
+    _inject(alice_actor, note, 1)
+    page = _page(client_for(alice), session)
+    assert "No recent weight." in page
+    assert "the note cannot be signed" in page
+    assert "Cannot be worked out" in page
+
+
+# The clinic's anaesthetic limits page
+
+
+def test_the_limits_page_lists_each_agent_with_its_source(nora, client_for):
+    response = client_for(nora).get(reverse("staff:anaesthetic-limits"))
+    page = _text(response.content.decode())
+    assert "Limits used for this clinic's sessions, with their sources" in page
+    assert "Lidocaine 4.5 mg/kg, at most 300 mg 7 mg/kg, at most 500 mg Xylocaine label" in page
+    assert "Ropivacaine 3 mg/kg, no maximum Plain limit used" in page
+    assert "Built-in default: this clinic has not set its own lidocaine limit." in page
+    assert "Unverified" in page
+    assert "Change the lidocaine limit" not in page  # a nurse reads, a manager changes
+
+
+def test_a_manager_changes_a_limit_and_the_page_shows_it(adam, clinic, client_for):
+    client = client_for(adam)
+    url = reverse("staff:anaesthetic-limit-edit", args=["lidocaine"])
+    form = client.get(url)
+    assert form.context["form"].initial["mg_per_kg"] == D("4.5")  # starts from the default
+    response = client.post(
+        url,
+        {
+            "mg_per_kg": "4",
+            "cap_mg": "280",
+            "mg_per_kg_epinephrine": "",
+            "cap_mg_epinephrine": "",
+            "source": "Riverside formulary 2026",
+            "verified": "on",
+        },
+    )
+    assert response.status_code == 302
+    limit = AnaestheticLimit.objects.get(clinic=clinic, agent="lidocaine")
+    assert (limit.mg_per_kg, limit.cap_mg, limit.verified) == (4, 280, True)
+    page = _text(client.get(reverse("staff:anaesthetic-limits")).content.decode())
+    assert "Lidocaine 4 mg/kg, at most 280 mg Plain limit used Riverside formulary 2026" in page
+    assert "Confirmed" in page
+
+
+def test_an_unknown_agent_has_no_limit_page(adam, client_for):
+    url = reverse("staff:anaesthetic-limit-edit", args=["cocaine"])
+    assert client_for(adam).get(url).status_code == 404
