@@ -16,6 +16,7 @@ from prolo.clinic.models import (
     AuditAction,
     Checklist,
     CourseStatus,
+    Diluent,
     Injection,
     NoteStatus,
     ProcedureNote,
@@ -25,12 +26,15 @@ from prolo.clinic.models import (
     User,
 )
 from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.safety.screening import RULES_BY_ID
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
 from prolo.clinic.services.patients import weight_record
 from prolo.clinic.services.screening import checklist_screening
 from prolo.clinic.services.screening import sign_blockers as screening_sign_blockers
+from prolo.clinic.sites import SITES_BY_CODE
 
+BENZYL_DILUENTS = {Diluent.BACTERIOSTATIC_SALINE, Diluent.BACTERIOSTATIC_WATER}
 CHECKLIST_FIELDS = (*Checklist.ITEMS, "nsaids_stopped_on", "takes_no_nsaids")
 NOTE_FIELDS = (
     "antisepsis",
@@ -209,8 +213,19 @@ def injection_add(
         fields |= syringe_solution(syringe=syringe, session=session, volume_ml=volume)
     if fields.get("anaesthetic") == "none" and not fields.get("anaesthetic_percent"):
         fields["anaesthetic_percent"] = Decimal(0)
+    _refuse_benzyl_alcohol_at_spinal_site(fields, syringe)
     injection = Injection(note=note, syringe=syringe, **fields)
     return create_audited(actor=actor, instance=injection, patient=session.course.patient)
+
+
+def _refuse_benzyl_alcohol_at_spinal_site(fields: dict[str, Any], syringe: Syringe | None) -> None:
+    """The screening rule, applied again to each injection as it is recorded (it is absolute)."""
+    benzyl = syringe.benzyl_alcohol if syringe else fields.get("diluent") in BENZYL_DILUENTS
+    site = SITES_BY_CODE.get(fields.get("site_code", ""))
+    if benzyl and site is not None and site.spinal:
+        rule = RULES_BY_ID["benzyl-alcohol-spinal"]
+        sources = "".join(f"[{tag}]" for tag in rule.sources)
+        raise ValidationError({"diluent": f"{rule.text}: {rule.rationale} {sources}"})
 
 
 @transaction.atomic

@@ -512,3 +512,17 @@ def test_signed_session_helper_gives_three_injections_and_one_signed_note(alice_
     assert session.note.is_signed
     assert session.note.injections.count() == 3
     assert session.course.status == "active"
+
+
+def test_benzyl_alcohol_diluent_is_refused_at_a_spinal_site_as_the_injection_is_recorded(
+    alice_actor, pat
+):
+    session = make_course(alice_actor, pat).sessions.get(number=1)
+    note = make_note(alice_actor, session)
+    with pytest.raises(ValidationError) as refused:
+        add_injection(alice_actor, note, site_code="lumbar-facet", diluent="bacteriostatic_saline")
+    assert "benzyl-alcohol" in refused.value.message_dict["diluent"][0].lower().replace(" ", "-")
+    assert not Injection.objects.filter(note=note).exists()
+    add_injection(alice_actor, note, site_code="knee-mcl", diluent="bacteriostatic_saline")
+    add_injection(alice_actor, note, site_code="lumbar-facet", diluent="saline")
+    assert Injection.objects.filter(note=note).count() == 2
