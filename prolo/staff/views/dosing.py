@@ -44,7 +44,7 @@ def anaesthetic_limits(request: StaffRequest) -> HttpResponse:
         "rows": rows,
         "settings": services.clinic_settings(clinic.pk),
         "can_edit": request.actor.can(Perm.MANAGE_SAFETY),
-        "nav": "limits",
+        "nav": "clinic",
     }
     return render(request, "staff/anaesthetic_limits.html", context)
 
@@ -65,5 +65,5 @@ def anaesthetic_limit_edit(request: StaffRequest, agent: str) -> HttpResponse:
     if submit(request, form, services.anaesthetic_limit_update, actor=request.actor, agent=agent):
         messages.success(request, f"{label} limit saved.")
         return redirect("staff:anaesthetic-limits")
-    context = {"form": form, "agent": agent, "label": label, "row": row, "nav": "limits"}
+    context = {"form": form, "agent": agent, "label": label, "row": row, "nav": "clinic"}
     return render(request, "staff/anaesthetic_limit_form.html", context)
