@@ -1,5 +1,6 @@
 """In Chromium: a nurse works out a syringe in the calculator, is refused one that cannot fit,
-reads the catalogue, and draws the syringe up in the session. axe checks every page."""
+reads a recipe, reads the catalogue, and draws the syringe up in the session. axe checks every
+page."""
 
 from __future__ import annotations
 
@@ -64,6 +65,20 @@ def test_a_nurse_calculates_is_refused_and_draws_up_a_syringe(
     draw_up = page.get_by_role("table", name="Volume of each stock, rounded to 0.1 mL")
     expect(draw_up.get_by_role("row", name="Dextrose 50% (D50) 3.0 mL")).to_be_visible()
     expect(page.get_by_text("50 mg")).to_be_visible()
+    axe_check()
+
+    # The inverse: the recipe form starts from the same mix, written as mL of stocks.
+    page.get_by_label("Ingredient 2 amount").fill("0")
+    page.get_by_role("button", name="Read the recipe").click()
+    expect(
+        page.get_by_role("link", name="Ingredient 2 amount: Must be more than 0.")
+    ).to_be_visible()
+    axe_check()
+    page.get_by_label("Ingredient 2 amount").fill("5")
+    page.get_by_role("button", name="Read the recipe").click()
+    contains = page.get_by_role("table", name="Strength of each ingredient of the recipe")
+    expect(contains.get_by_role("row", name="Dextrose 15% 1.5 g")).to_be_visible()
+    expect(contains.get_by_role("row", name="Lidocaine 0.5% 50 mg")).to_be_visible()
     axe_check()
 
     page.get_by_role("link", name="catalogue").click()

@@ -7,7 +7,7 @@ rest. Stock choices are limited to the clinic's active catalogue.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django import forms
 
@@ -123,6 +123,111 @@ class SyringeForm(CompoundForm):
         "diluent_stock",
         "diluent_lot",
     ]
+
+
+RECIPE_ROWS = 5
+
+
+def _amount_field(row: int) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=f"Ingredient {row} amount",
+        max_digits=6,
+        decimal_places=3,
+        max_value=MAX_VOLUME_ML,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+
+
+class RecipeForm(forms.Form):
+    """A recipe as trials publish it: up to five stocks, each in mL or in parts.
+
+    Rows left empty are ignored; `ingredients()` gives the rest, in order, for `analyse()`.
+    """
+
+    unit = forms.ChoiceField(
+        label="The amounts are in",
+        choices=[("ml", "mL"), ("parts", "Parts")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    final_volume_ml = forms.DecimalField(
+        label="Final volume (mL, optional)",
+        max_digits=5,
+        decimal_places=2,
+        max_value=MAX_VOLUME_ML,
+        required=False,
+        help_text="Scales parts to mL, so that grams and mg can be worked out. With amounts in "
+        "mL, leave it empty or give their total.",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+
+    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        stocks = stocks_for(clinic, active_only=True)
+        for row in self.rows():
+            self.fields[f"stock_{row}"] = StockChoiceField(
+                queryset=stocks,
+                required=False,
+                label=f"Ingredient {row} stock",
+                empty_label="None",
+            )
+            self.fields[f"amount_{row}"] = _amount_field(row)
+        self.order_fields([f"{name}_{row}" for row in self.rows() for name in ("stock", "amount")])
+
+    @staticmethod
+    def rows() -> range:
+        return range(1, RECIPE_ROWS + 1)
+
+    def clean_unit(self) -> Literal["ml", "parts"]:
+        return "parts" if self.cleaned_data.get("unit") == "parts" else "ml"
+
+    def clean_final_volume_ml(self) -> Decimal | None:
+        volume: Decimal | None = self.cleaned_data.get("final_volume_ml")
+        if volume is not None and volume <= 0:
+            raise forms.ValidationError("Must be more than 0 mL, or left empty.")
+        return volume
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen: dict[int, int] = {}  # stock pk → the row it is first in
+        filled = 0
+        for row in self.rows():
+            stock_name, amount_name = f"stock_{row}", f"amount_{row}"
+            if stock_name in self.errors or amount_name in self.errors:
+                filled += 1
+                continue
+            stock, amount = cleaned.get(stock_name), cleaned.get(amount_name)
+            if stock is None and amount is None:
+                continue
+            filled += 1
+            if stock is None:
+                self.add_error(stock_name, "Choose the stock of this amount.")
+            elif stock.pk in seen:
+                self.add_error(
+                    stock_name, f"Already in ingredient {seen[stock.pk]}: add the amounts up once."
+                )
+            else:
+                seen[stock.pk] = row
+            if amount is None:
+                self.add_error(amount_name, "Give the amount of this stock.")
+            elif amount <= 0:
+                self.add_error(amount_name, "Must be more than 0.")
+        if not filled:
+            self.add_error("stock_1", "Choose at least one stock and give its amount.")
+        return cleaned
+
+    def row_fields(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        """Each row's number, stock and amount, for the template's fieldset per row."""
+        return [(row, self[f"stock_{row}"], self[f"amount_{row}"]) for row in self.rows()]
+
+    def ingredients(self) -> list[tuple[StockProduct, Decimal]]:
+        data = self.cleaned_data
+        return [
+            (data[f"stock_{row}"], data[f"amount_{row}"])
+            for row in self.rows()
+            if data.get(f"stock_{row}") is not None
+        ]
 
 
 class StockForm(ParseModelForm):

@@ -272,3 +272,221 @@ def test_without_a_syringe_the_solution_is_still_required(alice, client_for, ses
     assert response.status_code == 400
     errors = response.context["forms"]["injection"].errors
     assert set(errors) == {"dextrose_percent", "anaesthetic", "anaesthetic_percent", "diluent"}
+
+
+# Reading a recipe: the inverse, on the same page.
+
+
+def _recipe(*rows, **changes):
+    query = {"recipe-unit": "ml"}
+    for number, (stock, amount) in enumerate(rows, start=1):
+        query |= {f"recipe-stock_{number}": stock, f"recipe-amount_{number}": amount}
+    return query | {f"recipe-{name}": value for name, value in changes.items()}
+
+
+def _rabago(stocks):
+    return (
+        (stocks["Dextrose 50% (D50)"], "3"),
+        (stocks["Lidocaine 1% (MPF)"], "5"),
+        (stocks["0.9% sodium chloride"], "2"),
+    )
+
+
+def test_the_recipe_form_starts_from_the_same_worked_example(nora, client_for, stocks):
+    response = client_for(nora).get(CALCULATOR)
+    form = response.context["recipe_form"]
+    assert not form.is_bound
+    assert form.initial["stock_1"] == stocks["Dextrose 50% (D50)"]
+    assert form.initial["amount_2"] == Decimal(5)
+    assert response.context["recipe"] is None
+    html = response.content.decode()
+    assert "<legend>Ingredient 2</legend>" in html
+    assert '<label for="id_recipe-amount_2">Ingredient 2 amount</label>' in html
+
+
+def test_a_rabago_recipe_in_ml_reads_as_15_percent_dextrose_and_half_percent_lidocaine(
+    nora, client_for, stocks
+):
+    response = client_for(nora).get(CALCULATOR, _recipe(*_rabago(stocks)))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["mix"] is None  # the forward form was not sent
+    assert not response.context["form"].is_bound
+    recipe = response.context["recipe"]
+    assert recipe.final_volume_ml == 10
+    assert recipe.dextrose_percent == 15
+    assert [(a.agent, a.percent, a.mg) for a in recipe.anaesthetics] == [
+        ("lidocaine", Decimal("0.5"), Decimal(50))
+    ]
+    rows = [(r.name, r.written, r.volume, r.share) for r in response.context["recipe_rows"]]
+    assert rows == [
+        ("Dextrose 50% (D50)", "3 mL", "3.0 mL", "30%"),
+        ("Lidocaine 1% (MPF)", "5 mL", "5.0 mL", "50%"),
+        ("0.9% sodium chloride", "2 mL", "2.0 mL", "20%"),
+    ]
+    assert response.context["recipe_total"] == "10.0 mL"
+    assert "1.5 g" in html
+    assert "50 mg" in html
+    assert "about 819 mOsm/L" in html
+    assert "[R20]" in html
+    assert "Corn (dextrose)" in html
+    assert "Strength of each ingredient of the recipe</caption>" in html
+
+
+def test_the_recipe_reads_the_same_as_the_command(nora, client_for, stocks):
+    """One implementation: the page shows what `analyse()` says, as the command prints it."""
+    from prolo.clinic.safety.compounding import analyse
+
+    response = client_for(nora).get(CALCULATOR, _recipe(*_rabago(stocks)))
+    products = {s.pk: s for s in StockProduct.objects.filter(pk__in=stocks.values())}
+    expected = analyse([(products[pk], Decimal(amount)) for pk, amount in _rabago(stocks)])
+    assert response.context["recipe"].as_dict() == expected.as_dict()
+
+
+def test_a_recipe_in_parts_is_scaled_to_the_final_volume(nora, client_for, stocks):
+    topol = ((stocks["Dextrose 50% (D50)"], "1"), (stocks["Lidocaine 1% (MPF)"], "3"))
+    response = client_for(nora).get(CALCULATOR, _recipe(*topol, unit="parts", final_volume_ml="4"))
+    recipe = response.context["recipe"]
+    assert (recipe.dextrose_percent, recipe.dextrose_g) == (Decimal("12.5"), Decimal("0.5"))
+    assert [(a.percent, a.mg) for a in recipe.anaesthetics] == [(Decimal("0.75"), Decimal(30))]
+    rows = [(r.written, r.volume) for r in response.context["recipe_rows"]]
+    assert rows == [("1 part", "1.0 mL"), ("3 parts", "3.0 mL")]
+    assert "30 mg" in response.content.decode()
+
+
+def test_a_recipe_in_parts_without_a_volume_gives_strengths_but_no_mg(nora, client_for, stocks):
+    topol = ((stocks["Dextrose 50% (D50)"], "1"), (stocks["Lidocaine 1% (MPF)"], "3"))
+    response = client_for(nora).get(CALCULATOR, _recipe(*topol, unit="parts"))
+    recipe = response.context["recipe"]
+    assert recipe.dextrose_percent == Decimal("12.5")
+    assert [(a.percent, a.mg) for a in recipe.anaesthetics] == [(Decimal("0.75"), None)]
+    assert response.context["recipe_total"] == "4 parts (no final volume given)"
+    assert "not the grams and mg" in response.content.decode()
+
+
+def test_a_recipe_is_flagged_for_epinephrine_benzyl_alcohol_and_high_risk(
+    alice, client_for, stocks
+):
+    rows = (
+        (stocks["Lidocaine 1% with epinephrine"], "2"),
+        (stocks["Bacteriostatic 0.9% sodium chloride"], "2"),
+        (stocks["Sodium morrhuate 5%"], "1"),
+    )
+    response = client_for(alice).get(CALCULATOR, _recipe(*rows))
+    flags = " ".join(response.context["recipe_flags"])
+    assert "High-risk ingredient: Sodium morrhuate 5%" in flags
+    assert "benzyl alcohol" in flags
+    assert "epinephrine" in flags
+    assert "Fish (morrhuate)" in flags
+
+
+def test_empty_rows_are_ignored(nora, client_for, stocks):
+    query = _recipe((stocks["Dextrose 50% (D50)"], "3")) | {
+        "recipe-stock_3": stocks["0.9% sodium chloride"],
+        "recipe-amount_3": "7",
+        "recipe-stock_2": "",
+        "recipe-amount_2": "",
+    }
+    recipe = client_for(nora).get(CALCULATOR, query).context["recipe"]
+    assert [i.stock.name for i in recipe.ingredients] == [
+        "Dextrose 50% (D50)",
+        "0.9% sodium chloride",
+    ]
+    assert recipe.dextrose_percent == 15
+
+
+def test_a_recipe_needs_at_least_one_row(nora, client_for, stocks):
+    response = client_for(nora).get(CALCULATOR, {"recipe-unit": "ml"})
+    form = response.context["recipe_form"]
+    assert response.context["recipe"] is None
+    assert form.errors["stock_1"] == ["Choose at least one stock and give its amount."]
+    assert response.context["mix"] is None
+    assert not response.context["form"].is_bound
+
+
+def test_a_recipe_error_names_its_row_in_the_summary(nora, client_for, stocks):
+    rows = ((stocks["Dextrose 50% (D50)"], "3"), (stocks["Lidocaine 1% (MPF)"], "0"))
+    response = client_for(nora).get(CALCULATOR, _recipe(*rows))
+    html = response.content.decode()
+    assert response.context["recipe_form"].errors["amount_2"] == ["Must be more than 0."]
+    assert '<a href="#id_recipe-amount_2">Ingredient 2 amount: Must be more than 0.</a>' in html
+    assert 'aria-describedby="id_recipe-amount_2_error"' in html
+    assert '<h3 class="summary-heading">There is a problem</h3>' in html
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "error"),
+    [
+        ({"recipe-stock_2": ""}, "stock_2", "Choose the stock of this amount."),
+        ({"recipe-amount_2": ""}, "amount_2", "Give the amount of this stock."),
+        ({"recipe-stock_2": "D50"}, "stock_2", "Already in ingredient 1"),
+    ],
+)
+def test_a_half_filled_or_repeated_row_is_refused_by_its_field(
+    nora, client_for, stocks, row, field, error
+):
+    query = _recipe(*_rabago(stocks)) | row
+    if row.get("recipe-stock_2") == "D50":
+        query["recipe-stock_2"] = stocks["Dextrose 50% (D50)"]
+    form = client_for(nora).get(CALCULATOR, query).context["recipe_form"]
+    assert error in form.errors[field][0]
+
+
+def test_a_final_volume_that_is_not_the_total_of_the_ml_is_refused_beside_it(
+    nora, client_for, stocks
+):
+    response = client_for(nora).get(CALCULATOR, _recipe(*_rabago(stocks), final_volume_ml="12"))
+    errors = response.context["recipe_form"].errors["final_volume_ml"]
+    assert "add up to 10.0 mL, not 12.0 mL" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"recipe-amount_1": "NaN"},
+        {"recipe-amount_1": "Infinity"},
+        {"recipe-amount_1": "-3"},
+        {"recipe-amount_1": "9" * 400},
+        {"recipe-amount_1": "1e400"},
+        {"recipe-amount_1": "3\x00"},
+        {"recipe-stock_1": "a\x00b"},
+        {"recipe-stock_1": "999999"},
+        {"recipe-stock_1": "-1"},
+        {"recipe-unit": "litres\x00"},
+        {"recipe-final_volume_ml": "0"},
+        {"recipe-final_volume_ml": "-10"},
+        {"recipe-final_volume_ml": "NaN"},
+        {"recipe-final_volume_ml": "9" * 400},
+    ],
+)
+def test_nonsense_in_the_recipe_is_refused_by_its_field(nora, client_for, stocks, changes):
+    response = client_for(nora).get(CALCULATOR, _recipe(*_rabago(stocks)) | changes)
+    assert response.status_code == 200
+    assert response.context["recipe"] is None
+    name = next(iter(changes)).removeprefix("recipe-")
+    assert name in response.context["recipe_form"].errors
+
+
+def test_an_inactive_stock_is_refused_in_a_recipe(nora, client_for, stocks):
+    StockProduct.objects.filter(pk=stocks["Dextrose 50% (D50)"]).update(active=False)
+    form = client_for(nora).get(CALCULATOR, _recipe(*_rabago(stocks))).context["recipe_form"]
+    assert "Select a valid choice" in form.errors["stock_1"][0]
+
+
+def test_another_clinics_stock_is_refused_in_a_recipe(nora, client_for, stocks, other_clinic):
+    clinic_safety_install(clinic=other_clinic)
+    theirs = StockProduct.objects.get(clinic=other_clinic, name="Dextrose 50% (D50)")
+    query = _recipe((theirs.pk, "3"), (stocks["0.9% sodium chloride"], "7"))
+    response = client_for(nora).get(CALCULATOR, query)
+    assert response.status_code == 200
+    assert response.context["recipe"] is None
+    assert "Select a valid choice" in response.context["recipe_form"].errors["stock_1"][0]
+    offered = response.context["recipe_form"].fields["stock_1"].queryset
+    assert not offered.filter(clinic=other_clinic).exists()
+
+
+def test_a_bookmarked_calculation_does_not_bind_the_recipe_form(nora, client_for, stocks):
+    response = client_for(nora).get(CALCULATOR, _ask(stocks))
+    assert response.context["mix"] is not None
+    assert not response.context["recipe_form"].is_bound
+    assert response.context["recipe"] is None

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -22,6 +22,7 @@ from prolo.clinic.safety.compounding import (
     FORMULAS,
     CompoundingError,
     Mix,
+    analyse,
     compound,
     content_rows,
     flags,
@@ -40,7 +41,7 @@ from prolo.clinic.services.settings import settings_for
 from prolo.clinic.services.syringes import LOT_ROLES, syringe_draw_up
 from prolo.lib.forms import add_service_errors, submit
 from prolo.lib.http import StaffRequest
-from prolo.staff.compounding_forms import CalculatorForm, StockForm, SyringeForm
+from prolo.staff.compounding_forms import CalculatorForm, RecipeForm, StockForm, SyringeForm
 from prolo.staff.decorators import staff_view
 
 # What the forms start with: 10 mL of 15% dextrose (Rabago's extra-articular strength [R29])
@@ -63,14 +64,54 @@ def _starting_values(clinic: Clinic) -> dict[str, Any]:
     return STARTING_MIX | {k: v for k, v in chosen.items() if v is not None}
 
 
+# The recipe form starts from the same worked example, written as a trial would publish it.
+STARTING_RECIPE = (
+    ("Dextrose 50% (D50)", Decimal(3)),
+    ("Lidocaine 1% (MPF)", Decimal(5)),
+    ("0.9% sodium chloride", Decimal(2)),
+)
+RECIPE_PREFIX = "recipe"
+
+
+def _starting_recipe(clinic: Clinic) -> dict[str, Any]:
+    stocks = {s.name: s.pk for s in stocks_for(clinic, active_only=True)}
+    initial: dict[str, Any] = {"unit": "ml"}
+    known = [(stocks[name], amount) for name, amount in STARTING_RECIPE if name in stocks]
+    for row, (pk, amount) in enumerate(known, start=1):
+        initial |= {f"stock_{row}": pk, f"amount_{row}": amount}
+    return initial
+
+
+def _sent(query: QueryDict) -> tuple[QueryDict | None, QueryDict | None]:
+    """The query for each of the page's two GET forms, or None for the one not sent.
+
+    The recipe form's fields carry its prefix; anything else belongs to the forward form, so
+    a bookmarked calculation still opens as before.
+    """
+    recipe = [key.startswith(f"{RECIPE_PREFIX}-") for key in query]
+    return (None if all(recipe) else query), (query if any(recipe) else None)
+
+
 @staff_view(Perm.DRAW_UP)
 def calculator(request: StaffRequest) -> HttpResponse:
     clinic = request.actor.clinic
     precision = settings_for(clinic).syringe_precision_ml
+    forward_query, recipe_query = _sent(request.GET)
     initial = _starting_values(clinic) | {"precision_ml": precision}
-    form = CalculatorForm(request.GET or None, clinic=clinic, initial=initial)
+    form = CalculatorForm(forward_query, clinic=clinic, initial=initial)
+    recipe_form = RecipeForm(
+        recipe_query, prefix=RECIPE_PREFIX, clinic=clinic, initial=_starting_recipe(clinic)
+    )
     mix = _calculate(form, clinic) if form.is_bound and form.is_valid() else None
-    context: dict[str, Any] = {"form": form, "mix": mix, "formulas": FORMULAS, "nav": "tools"}
+    recipe = _read(recipe_form) if recipe_form.is_bound and recipe_form.is_valid() else None
+    context: dict[str, Any] = {
+        "form": form,
+        "mix": mix,
+        "recipe_form": recipe_form,
+        "recipe": recipe,
+        "formulas": FORMULAS,
+        "nav": "tools",
+    }
     if mix is not None:
         context |= {
             "ingredients": ingredient_rows(mix),
@@ -78,6 +119,8 @@ def calculator(request: StaffRequest) -> HttpResponse:
             "flags": flags(mix),
             "precision": num(mix.precision_ml or precision),
         }
+    if recipe is not None:
+        context |= _recipe_context(recipe)
     return render(request, "staff/calculator.html", context)
 
 
@@ -112,6 +155,49 @@ def _calculate(form: CalculatorForm, clinic: Clinic) -> Mix | None:
             field = stock if exc.field == "anaesthetic_stock" else percent
         form.add_error(field, exc.message)
         return None
+
+
+def _read(form: RecipeForm) -> Mix | None:
+    """What the recipe contains, or None with the refusal on the form."""
+    data = form.cleaned_data
+    try:
+        return analyse(form.ingredients(), unit=data["unit"], final_volume=data["final_volume_ml"])
+    except CompoundingError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+
+
+@dataclass(frozen=True)
+class RecipeRow:
+    name: str
+    written: str  # as the recipe gives it: "3 mL", "1 part"
+    volume: str  # in the syringe: "3.0 mL", or "—" for parts without a final volume
+    share: str
+    source: str
+
+
+def _recipe_context(mix: Mix) -> dict[str, Any]:
+    rows = []
+    for ingredient, row in zip(mix.ingredients, ingredient_rows(mix), strict=True):
+        amount = ingredient.amount if ingredient.amount is not None else ingredient.volume_ml
+        written = f"{num(amount)} mL" if mix.unit == "ml" else _parts(amount)
+        volume = f"{ml(ingredient.volume_ml)} mL" if mix.final_volume_ml is not None else "—"
+        rows.append(RecipeRow(row.name, written, volume, row.amount, row.source))
+    if mix.final_volume_ml is not None:
+        total = f"{ml(mix.final_volume_ml)} mL"
+    else:
+        parts = sum((i.amount or Decimal(0) for i in mix.ingredients), Decimal(0))
+        total = f"{_parts(parts)} (no final volume given)"
+    return {
+        "recipe_rows": rows,
+        "recipe_total": total,
+        "recipe_contents": content_rows(mix),
+        "recipe_flags": flags(mix),
+    }
+
+
+def _parts(amount: Decimal) -> str:
+    return f"{num(amount)} part{'' if amount == 1 else 's'}"
 
 
 # The catalogue.
