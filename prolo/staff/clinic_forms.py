@@ -145,6 +145,7 @@ class ClinicSettingsForm(ParseModelForm):
         help_texts = {name: _settings_help(name) for name in SETTINGS_FIELDS}
         widgets = {
             "syringe_precision_ml": forms.NumberInput(attrs={"step": "0.01"}),
+            "child_factor": forms.NumberInput(attrs={"step": "0.05"}),
             "elderly_factor": forms.NumberInput(attrs={"step": "0.05"}),
             "hepatic_factor": forms.NumberInput(attrs={"step": "0.05"}),
             "cardiac_factor": forms.NumberInput(attrs={"step": "0.05"}),

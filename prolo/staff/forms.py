@@ -37,6 +37,7 @@ from prolo.clinic.services.evaluations import EVALUATION_FIELDS
 from prolo.clinic.services.patients import DEMOGRAPHIC_FIELDS, HISTORY_FLAG_FIELDS
 from prolo.clinic.services.screening import ANSWER_FIELDS, HAEMOGLOBIN_RANGE, PLATELETS_RANGE
 from prolo.clinic.services.sessions import CHECKLIST_FIELDS, INJECTION_FIELDS, NOTE_FIELDS
+from prolo.clinic.services.syringes import DISCARD_REASON_MAX
 from prolo.clinic.sites import site_choices
 from prolo.lib.forms import DateInput, DateTimeInput, ParseModelForm, TimeInput
 
@@ -318,7 +319,15 @@ class NoteForm(ParseModelForm):
             "complications": forms.Textarea(attrs={"rows": 2}),
             "aftercare_given": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"heat_pack_minutes": "Usually 10–15 minutes after the injections."}
+
+    def __init__(self, *args: Any, heat_pack: tuple[int, int] | None = None, **kwargs: Any) -> None:
+        """`heat_pack`: the clinic's (shortest, longest) heat-pack minutes, for the help."""
+        super().__init__(*args, **kwargs)
+        if heat_pack is not None:
+            shortest, longest = heat_pack
+            span = f"{shortest} minutes" if shortest == longest else f"{shortest}–{longest} minutes"
+            practice = f"This clinic's practice: {span} after the injections"
+            self.fields["heat_pack_minutes"].help_text = f"{practice} (unverified; clinic setting)."
 
 
 class InjectionForm(ParseModelForm):
@@ -362,6 +371,21 @@ class AmendmentForm(ParseModelForm):
         model = Amendment
         fields = ("reason", "text")
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class SyringeDiscardForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it discarded?",
+        max_length=DISCARD_REASON_MAX,
+        help_text="For example: drawn up from the wrong stock. Recorded in the audit trail.",
+    )
+
+    def __init__(self, *args: Any, syringe: Syringe, **kwargs: Any) -> None:
+        # One form per syringe on the page: ids carry the syringe's code to stay unique.
+        kwargs.setdefault("prefix", "discard")
+        kwargs.setdefault("auto_id", f"id_%s_{syringe.code}")
+        super().__init__(*args, **kwargs)
+        self.syringe = syringe
 
 
 class DoseOverrideForm(forms.Form):

@@ -11,6 +11,7 @@ from prolo.staff.views import (
     patients,
     protocols,
     sessions,
+    syringes,
     today,
 )
 
@@ -96,6 +97,7 @@ compounding_urls = [
     path("clinic/catalogue/new/", compounding.stock_new, name="stock-new"),
     path("clinic/catalogue/<uuid:code>/edit/", compounding.stock_edit, name="stock-edit"),
     path("sessions/<uuid:code>/syringes/", compounding.syringe_add, name="syringe-add"),
+    path("syringes/<uuid:code>/discard/", syringes.syringe_discard, name="syringe-discard"),
 ]
 
 urlpatterns = [

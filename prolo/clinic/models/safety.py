@@ -8,7 +8,7 @@ source it came from so the pages can show it.
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,7 +18,7 @@ from django.db.models import Q
 from prolo.clinic.models.accounts import Clinic
 from prolo.clinic.models.courses import CourseType, TreatmentCourse
 from prolo.clinic.models.evaluations import Region
-from prolo.clinic.models.sessions import Anaesthetic, TreatmentSession
+from prolo.clinic.models.sessions import Anaesthetic, Diluent, TreatmentSession
 
 
 class ClinicSettings(models.Model):
@@ -41,6 +41,15 @@ class ClinicSettings(models.Model):
         "warn at (% of ceiling)",
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    child_factor = models.DecimalField(
+        "dose factor, under 18",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1"))],
+        help_text="The lidocaine label says doses should be reduced for children [R44] but "
+        "gives no amount: clinic setting (1.00 = no reduction).",
     )
     elderly_age = models.PositiveSmallIntegerField(
         "elderly from age", default=65, validators=[MaxValueValidator(120)]
@@ -82,6 +91,21 @@ class ClinicSettings(models.Model):
     )
     heat_pack_min_minutes = models.PositiveSmallIntegerField(default=10)
     heat_pack_max_minutes = models.PositiveSmallIntegerField(default=15)
+    heavy_loading_days = models.PositiveSmallIntegerField(
+        "no heavy loading after deep injections (days)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    prp_nsaid_stop_days_before = models.PositiveSmallIntegerField(
+        "PRP: stop anti-inflammatories at least (days before)",
+        default=4,
+        validators=[MaxValueValidator(28)],
+    )
+    prp_nsaid_avoid_days_after = models.PositiveSmallIntegerField(
+        "PRP: avoid anti-inflammatories at least (days after)",
+        default=7,
+        validators=[MaxValueValidator(90)],
+    )
     healing_weeks = models.PositiveSmallIntegerField(
         "tissue healing (weeks)", default=6, validators=[MaxValueValidator(52)]
     )
@@ -124,6 +148,44 @@ class Allergen(models.TextChoices):
     BENZYL_ALCOHOL = "benzyl_alcohol", "Benzyl alcohol preservative"
 
 
+BACTERIOSTATIC = frozenset({Diluent.BACTERIOSTATIC_SALINE, Diluent.BACTERIOSTATIC_WATER})
+
+
+def composition_allergens(
+    *, dextrose_percent: Decimal | int, anaesthetic: str, epinephrine: bool, diluent: str
+) -> dict[str, str]:
+    """The allergens a stock contains by what it is made of, each with the reason why.
+
+    A clinic can add allergens to a stock (a paraben preservative, say) but never remove
+    these: unticking corn on D50 would hide a corn allergy from the screening.
+    """
+    found = {}
+    if _positive(dextrose_percent):
+        found[Allergen.CORN.value] = "it contains dextrose, which is derived from corn [R17]"
+    if anaesthetic and anaesthetic != Anaesthetic.NONE:
+        agent = dict(Anaesthetic.choices).get(anaesthetic, "an anaesthetic")
+        found[Allergen.AMIDE_ANAESTHETIC.value] = (
+            f"it contains {agent.lower()}, an amide local anaesthetic"
+        )
+    if epinephrine:
+        found[Allergen.SULFITE.value] = (
+            "it contains epinephrine, whose forms contain sodium metabisulfite [R22]"
+        )
+    if diluent in BACTERIOSTATIC:
+        found[Allergen.BENZYL_ALCOHOL.value] = (
+            "it is a bacteriostatic diluent, preserved with benzyl alcohol [R26][R27]"
+        )
+    return found
+
+
+def _positive(value: object) -> bool:
+    """Whether a strength is above 0; a value that is no number (refused later) is not."""
+    try:
+        return Decimal(str(value or 0)) > 0
+    except (InvalidOperation, ValueError):
+        return False
+
+
 class StockProduct(models.Model):
     """A vial or bag on the clinic's shelf, with its strength and what it contains."""
 
@@ -149,6 +211,13 @@ class StockProduct(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     epinephrine = models.BooleanField(default=False)
+    diluent = models.CharField(
+        "which diluent",
+        max_length=30,
+        choices=Diluent.choices,
+        default=Diluent.NONE,
+        help_text="For a diluent stock: what an injection from it records as its diluent.",
+    )
     osmolarity = models.PositiveIntegerField(
         "osmolarity (mOsm/L)",
         default=0,
@@ -179,6 +248,17 @@ class StockProduct(models.Model):
     @property
     def benzyl_alcohol(self) -> bool:
         return Allergen.BENZYL_ALCOHOL in self.allergens
+
+    @property
+    def fixed_allergens(self) -> list[tuple[str, str]]:
+        """(label, reason) of each allergen its composition gives it, which stays ticked."""
+        found = composition_allergens(
+            dextrose_percent=self.dextrose_percent,
+            anaesthetic=self.anaesthetic,
+            epinephrine=self.epinephrine,
+            diluent=self.diluent,
+        )
+        return [(str(Allergen(a).label), reason) for a, reason in found.items()]
 
 
 class AnaestheticLimit(models.Model):

@@ -19,12 +19,6 @@ from typing import Protocol
 
 from prolo.clinic.sites import SITES_BY_CODE
 
-# Clinic sheets advise against heavy loading for about 3 days after deep injections [R106][R108].
-HEAVY_LOADING_DAYS = 3
-# PRP sources stop anti-inflammatories 3–4 days before and 1 week after, for the platelets [R104].
-PRP_STOP_DAYS_BEFORE = 4
-PRP_AVOID_DAYS_AFTER = 7
-
 # Regions whose courses count as spinal or chest-wall work when no site is known yet.
 SPINAL_REGIONS = frozenset({"cervical", "thoracic", "lumbar_si"})
 THORACIC_REGIONS = frozenset({"thoracic"})
@@ -40,6 +34,9 @@ class CarePlanSettings(Protocol):
     heat_pack_min_minutes: int
     heat_pack_max_minutes: int
     healing_weeks: int
+    heavy_loading_days: int
+    prp_nsaid_stop_days_before: int
+    prp_nsaid_avoid_days_after: int
 
 
 @dataclass(frozen=True)
@@ -136,12 +133,12 @@ def care_plan(
 
 def _stop_days(settings: CarePlanSettings, prp: bool) -> int:
     days = settings.nsaid_stop_days_before
-    return max(days, PRP_STOP_DAYS_BEFORE) if prp else days
+    return max(days, settings.prp_nsaid_stop_days_before) if prp else days
 
 
 def _avoid_days(settings: CarePlanSettings, prp: bool) -> int:
     days = settings.nsaid_avoid_days_after
-    return max(days, PRP_AVOID_DAYS_AFTER) if prp else days
+    return max(days, settings.prp_nsaid_avoid_days_after) if prp else days
 
 
 NSAID_EXAMPLES = "such as ibuprofen, naproxen, diclofenac or high-dose aspirin"
@@ -221,6 +218,7 @@ def _after(day: dt.date, s: CarePlanSettings, prp: bool) -> list[PlanItem]:
     avoid_until = day + dt.timedelta(days=avoid)
     flare_max_on = day + dt.timedelta(days=s.flare_max_days)
     healing_on = day + dt.timedelta(weeks=s.healing_weeks)
+    loading_until = day + dt.timedelta(days=s.heavy_loading_days)
     avoid_sources = ("R98", "R101", "R103", *(("R104",) if prp else ()))
     return [
         PlanItem(
@@ -261,10 +259,9 @@ def _after(day: dt.date, s: CarePlanSettings, prp: bool) -> list[PlanItem]:
         ),
         PlanItem(
             "heavy_loading",
-            f"For about {_days(HEAVY_LOADING_DAYS)}, until "
-            f"{long_date(day + dt.timedelta(days=HEAVY_LOADING_DAYS))}, avoid heavy lifting "
-            "and hard or repeated exercise with the treated area.",
-            day + dt.timedelta(days=HEAVY_LOADING_DAYS),
+            f"For about {_days(s.heavy_loading_days)}, until {long_date(loading_until)}, "
+            "avoid heavy lifting and hard or repeated exercise with the treated area.",
+            loading_until,
             ("R106", "R108"),
         ),
         PlanItem(

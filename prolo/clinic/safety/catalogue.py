@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Protocol, TypeVar
 
 from prolo.clinic.models.safety import Allergen, StockKind
-from prolo.clinic.models.sessions import Anaesthetic
+from prolo.clinic.models.sessions import Anaesthetic, Diluent
 
 
 class Named(Protocol):
@@ -43,6 +43,8 @@ class Stock:
     anaesthetic: str = Anaesthetic.NONE.value
     anaesthetic_percent: Decimal = Decimal(0)
     epinephrine: bool = False
+    # For a diluent stock, what an injection from it records as its diluent.
+    diluent: str = Diluent.NONE.value
     osmolarity: int = 0
     allergens: tuple[str, ...] = ()
     high_risk: bool = False
@@ -194,6 +196,7 @@ DEFAULT_STOCKS: tuple[Stock, ...] = (
     Stock(
         name="0.9% sodium chloride",
         kind=StockKind.DILUENT.value,
+        diluent=Diluent.SALINE.value,
         osmolarity=308,
         source="308 mOsm/L is the standard label value of 0.9% sodium chloride; not in the "
         "domain notes: unverified",
@@ -203,6 +206,7 @@ DEFAULT_STOCKS: tuple[Stock, ...] = (
     Stock(
         name="Bacteriostatic 0.9% sodium chloride",
         kind=StockKind.DILUENT.value,
+        diluent=Diluent.BACTERIOSTATIC_SALINE.value,
         osmolarity=308,
         allergens=(BENZYL_ALCOHOL,),
         source="9 mg/mL NaCl + 0.9% benzyl alcohol; not for neonates; never for epidural or "
@@ -213,6 +217,7 @@ DEFAULT_STOCKS: tuple[Stock, ...] = (
     Stock(
         name="Bacteriostatic water",
         kind=StockKind.DILUENT.value,
+        diluent=Diluent.BACTERIOSTATIC_WATER.value,
         allergens=(BENZYL_ALCOHOL,),
         source="Water + benzyl alcohol; 'must be made approximately isotonic prior to use' [R27]",
         notes="Contains benzyl alcohol: never at spinal, epidural or caudal sites. Hypotonic; "
@@ -222,6 +227,7 @@ DEFAULT_STOCKS: tuple[Stock, ...] = (
     Stock(
         name="Sterile water for injection",
         kind=StockKind.DILUENT.value,
+        diluent=Diluent.STERILE_WATER.value,
         source="No solute: 0 mOsm/L, hypotonic (domain notes §2.1)",
         notes="Hypotonic; used with D50 when a near-isotonic D5W-strength mix is wanted.",
         aliases=("water", "sterile water", "SWFI"),

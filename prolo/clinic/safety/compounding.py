@@ -22,6 +22,7 @@ from typing import Any, Literal, Protocol
 
 from prolo.clinic.models.safety import Allergen
 from prolo.clinic.models.sessions import Anaesthetic
+from prolo.clinic.safety.dosing import MG_PER_ML_PER_PERCENT, mg_from_ml
 
 NONE = Anaesthetic.NONE.value
 BENZYL_ALCOHOL = Allergen.BENZYL_ALCOHOL.value
@@ -533,11 +534,11 @@ def _mix(
     doses = []
     for agent in _agents(ingredients):
         mine = [i for i in ingredients if i.stock.anaesthetic == agent]
-        mg = sum((i.volume_ml * i.stock.anaesthetic_percent * 10 for i in mine), ZERO)
+        mg = sum((mg_from_ml(i.volume_ml, i.stock.anaesthetic_percent) for i in mine), ZERO)
         doses.append(
             AgentDose(
                 agent=agent,
-                percent=mg / (volume * 10),
+                percent=mg / (volume * MG_PER_ML_PER_PERCENT),
                 mg=mg if per_volume else None,
                 epinephrine=any(i.stock.epinephrine for i in mine),
                 target_percent=(anaesthetic_targets or {}).get(agent),

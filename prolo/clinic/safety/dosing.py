@@ -5,6 +5,7 @@ formula, its sources and the parts nobody has verified are in docs/dose-ceiling.
 
     mg       = mL × % × 10                                   (1% = 10 mg/mL)
     ceiling  = min(mg/kg × weight, cap) × the patient's factors
+               (with epinephrine and no with-epinephrine cap: the plain cap)
     fraction = mg given ÷ ceiling, per agent; combined = the sum over agents
 
 Every number carries the source it came from, so a page can show it beside the number.
@@ -23,9 +24,15 @@ MG_PER_ML_PER_PERCENT = Decimal(10)
 
 MG_SOURCE = "mg = mL × % × 10: a 1% solution holds 10 mg/mL [R20][R22]"
 FACTOR_SOURCE = (
-    "The Xylocaine label [R44] says doses should be reduced for the elderly and for patients "
-    "with cardiac and/or liver disease, but gives no amount: each factor is this clinic's "
-    "setting, not a published value"
+    "The Xylocaine label [R44] says doses should be reduced for children, for the elderly and "
+    "for patients with cardiac and/or liver disease, but gives no amount: each factor is this "
+    "clinic's setting, not a published value"
+)
+CHILD_AGE = 18  # under this age: the child factor, and a physician's dose sign-off
+CHILD_SOURCE = (
+    "The limits are adult doses; the Xylocaine label [R44] says doses should be reduced for "
+    "children but gives no amount, and paediatric use needs a physician's explicit sign-off "
+    "(Osgood–Schlatter trials treated ages 9 to 17 [R65])"
 )
 ADDITIVE_SOURCE = (
     "Combined: the sum of each agent's fraction of its own ceiling, because local anaesthetic "
@@ -35,6 +42,7 @@ EPINEPHRINE_RULE = (
     "The with-epinephrine limit is used only when every dose of the agent contained "
     "epinephrine; a session mixing plain and epinephrine doses of one agent uses the plain limit"
 )
+PLAIN_CAP_NOTE = "the plain maximum: no maximum with epinephrine is set"
 UNVERIFIED = "unverified"
 
 
@@ -95,10 +103,24 @@ class Limit:
 
     def values(self, epinephrine: bool) -> tuple[Decimal, Decimal | None, bool]:
         """(mg/kg, cap, epinephrine values used?): the epinephrine values need epinephrine
-        and a with-epinephrine mg/kg; anything less falls back to the plain limit."""
+        and a with-epinephrine mg/kg; anything less falls back to the plain limit.
+
+        A with-epinephrine mg/kg without its own cap takes the plain cap: a missing number
+        must never lift the ceiling (7 mg/kg × 100 kg would otherwise be 700 mg of lidocaine).
+        """
         if epinephrine and self.mg_per_kg_epinephrine is not None:
-            return self.mg_per_kg_epinephrine, self.cap_mg_epinephrine, True
+            cap = self.cap_mg_epinephrine
+            return self.mg_per_kg_epinephrine, self.cap_mg if cap is None else cap, True
         return self.mg_per_kg, self.cap_mg, False
+
+    @property
+    def epinephrine_takes_plain_cap(self) -> bool:
+        """With epinephrine, the plain cap stands in for a with-epinephrine cap nobody set."""
+        return (
+            self.mg_per_kg_epinephrine is not None
+            and self.cap_mg_epinephrine is None
+            and self.cap_mg is not None
+        )
 
     @property
     def source_note(self) -> str:
@@ -120,9 +142,14 @@ class Factor:
     value: Decimal
 
 
+def is_child(age: int | None) -> bool:
+    return age is not None and age < CHILD_AGE
+
+
 def patient_factors(
     *,
     age: int | None,
+    child_factor: Decimal,
     elderly_age: int,
     elderly_factor: Decimal,
     hepatic: bool,
@@ -132,6 +159,8 @@ def patient_factors(
 ) -> tuple[Factor, ...]:
     """The factors that apply to this patient, each with its reason; they multiply."""
     factors = []
+    if is_child(age):
+        factors.append(Factor(f"age {age} (under {CHILD_AGE})", child_factor))
     if age is not None and age >= elderly_age:
         factors.append(Factor(f"age {age} (elderly from {elderly_age})", elderly_factor))
     if hepatic:
@@ -164,6 +193,11 @@ class Ceiling:
         return self.cap_mg is not None and self.cap_mg < self.by_weight_mg
 
     @property
+    def plain_cap(self) -> bool:
+        """The cap is the plain one, standing in for a with-epinephrine cap nobody set."""
+        return self.epinephrine and self.limit.epinephrine_takes_plain_cap
+
+    @property
     def verified(self) -> bool:
         return self.limit.verified
 
@@ -177,7 +211,12 @@ class Ceiling:
             f"{show(self.mg_per_kg)} mg/kg × {show(self.weight_kg)} kg = "
             f"{show(self.by_weight_mg)} mg"
         ]
-        parts.append(f"cap {show(self.cap_mg)} mg" if self.cap_mg is not None else "no cap")
+        if self.cap_mg is None:
+            parts.append("no cap")
+        elif self.plain_cap:
+            parts.append(f"cap {show(self.cap_mg)} mg ({PLAIN_CAP_NOTE})")
+        else:
+            parts.append(f"cap {show(self.cap_mg)} mg")
         for factor in self.factors:
             parts.append(f"× {show_factor(factor.value)} for {factor.reason}")
         return "; ".join(parts)

@@ -62,7 +62,15 @@ LIBRARY: tuple[LibraryProtocol, ...] = (
         session_weeks=(0, 4, 8),
         optional_weeks=(12, 16),
         injections=(
-            PlannedInjection("knee-ia", "joint", D("6"), D("25"), "lidocaine", None),
+            PlannedInjection(
+                "knee-ia",
+                "joint",
+                D("6"),
+                D("25"),
+                "lidocaine",
+                None,
+                note="Into the joint: on top of the 22.5 mL maximum, which is extra-articular",
+            ),
             *(
                 PlannedInjection(
                     code,
@@ -72,7 +80,7 @@ LIBRARY: tuple[LibraryProtocol, ...] = (
                     "lidocaine",
                     None,
                     count=None,
-                    note="0.5 mL at each tender insertion",
+                    note="0.5 mL at each tender insertion; extra-articular, up to 22.5 mL in all",
                 )
                 for code, structure in (
                     ("knee-mcl", "ligament"),

@@ -14,14 +14,19 @@ shows the table.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any
 
+from prolo.clinic.models.sessions import Anaesthetic, Diluent
+from prolo.clinic.safety.compounding import num
 from prolo.clinic.sites import SITES_BY_CODE
 
 ADULT_AGE = 18
+UNCODED_SITE = "other"  # sites.py: "Other site (describe)"
 
 
 class Severity(StrEnum):
@@ -46,6 +51,17 @@ ALLERGEN_LABELS = {
     "benzyl_alcohol": "benzyl alcohol preservative",
 }
 BLEEDING_MEDICATIONS = frozenset({"anticoagulant", "antiplatelet"})
+# The diluents that carry benzyl alcohol: never at spinal, epidural or caudal sites [R26][R27].
+BENZYL_ALCOHOL_DILUENTS = frozenset({Diluent.BACTERIOSTATIC_SALINE, Diluent.BACTERIOSTATIC_WATER})
+AMIDE_ANAESTHETICS = frozenset(a.value for a in Anaesthetic if a != Anaesthetic.NONE)
+
+# An allergy filed under "Other" is screened as a category when its text names one of these
+# words (case-insensitive, whole words); lignocaine is lidocaine's older British name.
+OTHER_ALLERGY_WORDS: dict[str, frozenset[str]] = {
+    "corn_dextrose": frozenset({"dextrose", "corn", "maize"}),
+    "local_anaesthetic": frozenset({*AMIDE_ANAESTHETICS, "lignocaine"}),
+}
+_STOP_WORDS = frozenset({"a", "an", "and", "for", "in", "no", "of", "the", "to", "with"})
 
 
 @dataclass(frozen=True)
@@ -171,17 +187,48 @@ def _if(condition: bool, detail: str) -> list[str]:
     return [detail] if condition else []
 
 
-def _ingredient_allergies(c: ScreeningContext) -> list[str]:
+def _words(text: str) -> tuple[str, ...]:
+    """The words of `text` that can name a substance: lower case, no numbers or stop words."""
+    return tuple(
+        w for w in re.findall(r"\w+", text.casefold()) if not w.isdigit() and w not in _STOP_WORDS
+    )
+
+
+def _within(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+def _names_stock(substance: str, stock: StockFacts) -> bool:
+    """Whether an "Other" allergy's text and a stock's name match, word for word either way."""
+    allergy, name = _words(substance), _words(stock.name)
+    return _within(name, allergy) or _within(allergy, name)
+
+
+def _allergens_of(allergy: AllergyFact) -> frozenset[str]:
+    """What an allergy rules out; an "Other" one, through the category words its text names."""
+    if allergy.category != "other":
+        return CATEGORY_ALLERGENS.get(allergy.category, frozenset())
+    words = set(_words(allergy.substance))
+    named = [c for c, category_words in OTHER_ALLERGY_WORDS.items() if words & category_words]
+    return frozenset().union(*(CATEGORY_ALLERGENS[c] for c in named))
+
+
+def _stock_allergies(allergies: Iterable[AllergyFact], stock: StockFacts) -> list[str]:
     details = []
-    for allergy in c.allergies:
-        allergens = CATEGORY_ALLERGENS.get(allergy.category, frozenset())
-        for stock in c.stocks:
-            for allergen in sorted(allergens & stock.allergens):
-                details.append(
-                    f"{allergy.substance} ({allergy.category_label or allergy.category}): "
-                    f"{stock.name} contains {ALLERGEN_LABELS.get(allergen, allergen)}."
-                )
+    for allergy in allergies:
+        recorded = f"{allergy.substance} ({allergy.category_label or allergy.category})"
+        shared = sorted(_allergens_of(allergy) & stock.allergens)
+        details += [
+            f"{recorded}: {stock.name} contains {ALLERGEN_LABELS.get(a, a)}." for a in shared
+        ]
+        if not shared and allergy.category == "other" and _names_stock(allergy.substance, stock):
+            details.append(f"{recorded}: the allergy names {stock.name}.")
     return details
+
+
+def _ingredient_allergies(c: ScreeningContext) -> list[str]:
+    return [detail for stock in c.stocks for detail in _stock_allergies(c.allergies, stock)]
 
 
 def _allergies_of(c: ScreeningContext, category: str) -> list[str]:
@@ -265,14 +312,22 @@ def _benzyl_alcohol_spinal(c: ScreeningContext) -> list[str]:
         f"Benzyl alcohol was injected at {label}."
         for label in _spinal_labels(c.benzyl_alcohol_sites)
     ]
-    benzyl = sorted(s.name for s in c.stocks if s.benzyl_alcohol)
-    spinal = _spinal_labels(c.site_codes)
-    if benzyl and spinal:
-        details.append(
-            f"{', '.join(benzyl)} contains benzyl alcohol; the planned sites include "
-            f"{', '.join(spinal)}."
-        )
-    return details
+    details += _if(
+        UNCODED_SITE in c.benzyl_alcohol_sites,
+        "Benzyl alcohol was injected at an uncoded site ('Other site'), which may be spinal, "
+        "epidural or caudal.",
+    )
+    return details + _benzyl_alcohol_planned(c.stocks, c.site_codes)
+
+
+def _benzyl_alcohol_planned(stocks: Iterable[StockFacts], site_codes: Iterable[str]) -> list[str]:
+    benzyl = sorted(s.name for s in stocks if s.benzyl_alcohol)
+    spinal = _spinal_labels(site_codes)
+    return _if(
+        bool(benzyl and spinal),
+        f"{', '.join(benzyl)} contains benzyl alcohol; the planned sites include "
+        f"{', '.join(spinal)}.",
+    )
 
 
 def _high_risk(c: ScreeningContext) -> list[str]:
@@ -343,6 +398,17 @@ RULES: tuple[Rule, ...] = (
         "injection. Our grouping: the notes list allergy in general (unverified for antiseptics).",
         ("R109",),
         lambda c: _allergies_of(c, "antiseptic"),
+    ),
+    Rule(
+        "other-allergy",
+        "Allergy recorded as 'Other': check it against the planned solutions",
+        Severity.RELATIVE,
+        "Prolo cannot tell what an allergy filed under 'Other' is made of. One whose text names "
+        "a planned stock, a local anaesthetic, dextrose or corn is screened as that allergy "
+        "(absolute); any other needs a physician to check the solutions' ingredients. Our "
+        "grouping: the notes list allergy to any ingredient.",
+        ("R109",),
+        lambda c: [f"Recorded: {a.substance}." for a in c.allergies if a.category == "other"],
     ),
     Rule(
         "bleeding-risk",
@@ -440,3 +506,53 @@ def screen(context: ScreeningContext, rules: Iterable[Rule] = RULES) -> list[Fin
     """Every finding of `rules` on `context`, absolute ones first, in rule order."""
     findings = [finding for rule in rules for finding in rule.findings(context)]
     return sorted(findings, key=lambda f: not f.absolute)
+
+
+def stock_findings(
+    allergies: Iterable[AllergyFact], stock: StockFacts, site_codes: Iterable[str] = ()
+) -> list[Finding]:
+    """The findings about one stock as a syringe or injection is recorded: an allergy to it,
+    and benzyl alcohol while `site_codes` (the course's planned sites) include a spinal one."""
+    allergy, benzyl = RULES_BY_ID["ingredient-allergy"], RULES_BY_ID["benzyl-alcohol-spinal"]
+    return [
+        Finding(rule.id, rule.severity, rule.text, detail, rule.sources)
+        for rule, details in (
+            (allergy, _stock_allergies(allergies, stock)),
+            (benzyl, _benzyl_alcohol_planned([stock], site_codes)),
+        )
+        for detail in details
+    ]
+
+
+def _percent(value: Any) -> Decimal:
+    """A strength as entered; anything unreadable counts as 0 (the model refuses it later)."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+    return number if number.is_finite() else Decimal(0)
+
+
+def hand_entered_ingredients(
+    *, dextrose_percent: Any, anaesthetic: Any, anaesthetic_percent: Any, diluent: Any
+) -> list[tuple[str, StockFacts]]:
+    """What an injection entered without a syringe is made of, by the field that says so.
+
+    Dextrose is made from corn, every agent Prolo records is an amide anaesthetic, and
+    bacteriostatic diluents carry benzyl alcohol.
+    """
+    ingredients = []
+    dextrose = _percent(dextrose_percent)
+    if dextrose > 0:
+        name = f"Hand-entered dextrose {num(dextrose)}%"
+        ingredients.append(("dextrose_percent", StockFacts(name, frozenset({"corn"}))))
+    if isinstance(anaesthetic, str) and anaesthetic in AMIDE_ANAESTHETICS:
+        name = f"Hand-entered {anaesthetic} {num(_percent(anaesthetic_percent))}%"
+        ingredients.append(("anaesthetic", StockFacts(name, frozenset({"amide_anaesthetic"}))))
+    if isinstance(diluent, str) and diluent in Diluent.values and diluent != Diluent.NONE:
+        label = Diluent(diluent).label
+        name = f"Hand-entered {label[:1].lower()}{label[1:]}"
+        benzyl = diluent in BENZYL_ALCOHOL_DILUENTS
+        allergens = frozenset({"benzyl_alcohol"}) if benzyl else frozenset()
+        ingredients.append(("diluent", StockFacts(name, allergens)))
+    return ingredients

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from prolo.clinic.models import Injection, MedicationClass, TreatmentSession
 from prolo.clinic.safety.careplan import CarePlan, care_plan, site_flags
-from prolo.clinic.services.clinic_settings import settings_read
+from prolo.clinic.services.settings import settings_for
 
 BLOOD_THINNERS = (MedicationClass.ANTICOAGULANT, MedicationClass.ANTIPLATELET)
 
@@ -36,7 +36,7 @@ def session_care_plan(
     return care_plan(
         course_type=course.course_type,
         session_at=timezone.localtime(session.scheduled_at),
-        settings=settings_read(patient.clinic),
+        settings=settings_for(patient.clinic),
         flags=site_flags(sites, course.target_region),
         blood_thinner=blood_thinner.exists(),
     )

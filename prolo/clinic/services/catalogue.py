@@ -20,15 +20,17 @@ from prolo.clinic.models import (
     Anaesthetic,
     AnaestheticLimit,
     Clinic,
+    Diluent,
     StockKind,
     StockProduct,
     SyringeIngredient,
 )
+from prolo.clinic.models.safety import BACTERIOSTATIC, composition_allergens
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.catalogue import DEFAULT_LIMITS, DEFAULT_STOCKS
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import pick
-from prolo.clinic.services.settings import settings_for
+from prolo.clinic.services.settings import settings_ensure
 
 STOCK_FIELDS = (
     "name",
@@ -37,6 +39,7 @@ STOCK_FIELDS = (
     "anaesthetic",
     "anaesthetic_percent",
     "epinephrine",
+    "diluent",
     "osmolarity",
     "allergens",
     "high_risk",
@@ -45,7 +48,16 @@ STOCK_FIELDS = (
     "active",
 )
 # What a syringe's recipe relied on: fixed once the stock has been drawn up.
-STRENGTH_FIELDS = ("kind", "dextrose_percent", "anaesthetic", "anaesthetic_percent", "epinephrine")
+STRENGTH_FIELDS = (
+    "kind",
+    "dextrose_percent",
+    "anaesthetic",
+    "anaesthetic_percent",
+    "epinephrine",
+    "diluent",
+)
+# What a stock's composition allergens are read from (models/safety.py::composition_allergens).
+COMPOSITION_FIELDS = ("dextrose_percent", "anaesthetic", "epinephrine", "diluent")
 
 
 @transaction.atomic
@@ -55,7 +67,7 @@ def clinic_safety_install(*, clinic: Clinic) -> None:
     Idempotent: a stock or limit the clinic already has (by name, by agent) is left as the
     clinic edited it. Part of setting up a clinic, like clinic_create: no audit row.
     """
-    settings_for(clinic)
+    settings_ensure(clinic)
     have = set(StockProduct.objects.filter(clinic=clinic).values_list("name", flat=True))
     for default in DEFAULT_STOCKS:
         if default.name in have:
@@ -104,6 +116,28 @@ def _check_stock(values: dict[str, Any]) -> None:
         raise ValidationError({"anaesthetic": "Only a local anaesthetic stock has one."})
     if values.get("epinephrine") and kind != StockKind.ANAESTHETIC:
         raise ValidationError({"epinephrine": "Only a local anaesthetic stock has epinephrine."})
+    _check_diluent(kind, values.get("diluent", Diluent.NONE), values.get("allergens") or [])
+
+
+def _check_diluent(kind: Any, diluent: str, allergens: list[str]) -> None:
+    """A diluent stock says which diluent it is, so an injection from it records that."""
+    if kind == StockKind.DILUENT and diluent == Diluent.NONE:
+        raise ValidationError(
+            {
+                "diluent": "Choose which diluent this is: saline, sterile water, or a "
+                "bacteriostatic one."
+            }
+        )
+    if kind != StockKind.DILUENT and diluent != Diluent.NONE:
+        raise ValidationError({"diluent": "Only a diluent stock is a diluent: choose None."})
+    preserved = Allergen.BENZYL_ALCOHOL in allergens
+    if preserved and kind == StockKind.DILUENT and diluent not in BACTERIOSTATIC:
+        raise ValidationError(
+            {
+                "diluent": "A diluent with benzyl alcohol is bacteriostatic: choose "
+                "bacteriostatic saline or bacteriostatic water."
+            }
+        )
 
 
 def anaesthetic_strength_error(has_agent: bool, percent: Decimal | None) -> str:
@@ -133,8 +167,24 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
         allergens = fields["allergens"] or []
         if not isinstance(allergens, list) or any(a not in Allergen.values for a in allergens):
             raise ValidationError({"allergens": f"Choose from: {', '.join(Allergen.values)}."})
-        fields["allergens"] = [a for a in Allergen.values if a in allergens]  # in a fixed order
+        fields["allergens"] = _ordered(allergens)
     return fields
+
+
+def _ordered(allergens: Any) -> list[str]:
+    return [a for a in Allergen.values if a in allergens]  # in a fixed order
+
+
+def with_composition(values: dict[str, Any]) -> list[str]:
+    """The stock's allergens: the ones it was given, and always the ones its composition
+    gives it (corn for dextrose, amide for an anaesthetic …), which a clinic cannot remove."""
+    composition = composition_allergens(
+        dextrose_percent=values.get("dextrose_percent") or 0,
+        anaesthetic=str(values.get("anaesthetic") or Anaesthetic.NONE),
+        epinephrine=bool(values.get("epinephrine")),
+        diluent=str(values.get("diluent") or Diluent.NONE),
+    )
+    return _ordered({*(values.get("allergens") or []), *composition})
 
 
 @transaction.atomic
@@ -143,6 +193,7 @@ def stock_add(*, actor: Actor, **fields: Any) -> StockProduct:
     fields = _normalise(pick(fields, STOCK_FIELDS))
     _check_name_free(actor.clinic, fields.get("name", ""))
     _check_stock(fields)
+    fields["allergens"] = with_composition(fields)
     stock = StockProduct(clinic=actor.clinic, **fields)
     return create_audited(actor=actor, instance=stock, patient=None)
 
@@ -160,6 +211,10 @@ def stock_update(*, actor: Actor, stock: StockProduct, **fields: Any) -> StockPr
         _check_name_free(actor.clinic, fields["name"], exclude_pk=stock.pk)
     current = {name: getattr(stock, name) for name in STOCK_FIELDS}
     _check_stock(current | fields)
+    # A stock saved before its composition allergens were enforced gets them now.
+    allergens = with_composition(current | fields)
+    if "allergens" in fields or allergens != current["allergens"]:
+        fields["allergens"] = allergens
     changed = [n for n in STRENGTH_FIELDS if n in fields and fields[n] != current[n]]
     if changed and SyringeIngredient.objects.filter(stock=stock).exists():
         raise ValidationError(

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.db.models import Field
 
 from prolo.clinic.access import require
-from prolo.clinic.models import Clinic, ClinicSettings
+from prolo.clinic.models import ClinicSettings
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import update_audited
 from prolo.clinic.services.fields import pick
-from prolo.clinic.services.settings import settings_for
+from prolo.clinic.services.settings import settings_ensure
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,14 @@ SETTING_SOURCES: tuple[SettingSource, ...] = (
         _DOSE,
     ),
     SettingSource(
+        "child_factor",
+        "× ceiling",
+        "The label asks for reduced doses for children [R44] but gives no factor: clinic "
+        "choice (1.00 = no reduction). Under 18 a physician also signs off the dose.",
+        False,
+        _DOSE,
+    ),
+    SettingSource(
         "elderly_age",
         "years",
         "The label asks for reduced doses in the elderly [R44] but gives no age: clinic choice.",
@@ -93,15 +101,38 @@ SETTING_SOURCES: tuple[SettingSource, ...] = (
         "nsaid_stop_days_before",
         "days",
         "Clinic sheets range from 2–3 days to 2 weeks: 3 to 5 days [R98], 5–7 days [R99], "
-        "3 days [R100], 2 weeks [R101]. PRP plans stop at least 4 days before [R104].",
+        "3 days [R100], 2 weeks [R101]. PRP plans use the PRP minimum below if it is longer.",
         True,
         _CARE,
     ),
     SettingSource(
         "nsaid_avoid_days_after",
         "days",
-        "From 1 week [R98] to 4 weeks [R101] or 12 weeks [R103]. PRP plans avoid at least "
-        "1 week [R104].",
+        "From 1 week [R98] to 4 weeks [R101] or 12 weeks [R103]. PRP plans use the PRP "
+        "minimum below if it is longer.",
+        True,
+        _CARE,
+    ),
+    SettingSource(
+        "prp_nsaid_stop_days_before",
+        "days",
+        "PRP: anti-inflammatories inhibit platelets, so stop them 3–4 days before [R104]. "
+        "A PRP plan uses this or the general setting, whichever is longer.",
+        True,
+        _CARE,
+    ),
+    SettingSource(
+        "prp_nsaid_avoid_days_after",
+        "days",
+        "PRP: avoid them for 1 week after [R104]. A PRP plan uses this or the general "
+        "setting, whichever is longer.",
+        True,
+        _CARE,
+    ),
+    SettingSource(
+        "heavy_loading_days",
+        "days",
+        "Avoid heavy or repetitive loading for about 3 days after deep injections [R106][R108].",
         True,
         _CARE,
     ),
@@ -181,12 +212,6 @@ _BOUNDS: dict[str, tuple[Decimal | int, Decimal | int]] = {
 }
 
 
-def settings_read(clinic: Clinic) -> ClinicSettings:
-    """The clinic's settings, or the defaults (unsaved) if it never changed any: a read
-    that writes nothing."""
-    return ClinicSettings.objects.filter(clinic=clinic).first() or ClinicSettings(clinic=clinic)
-
-
 def setting_field(name: str) -> Field[Any, Any]:
     field = ClinicSettings._meta.get_field(name)
     assert isinstance(field, Field)
@@ -201,7 +226,7 @@ def default_of(name: str) -> Any:
 def settings_update(*, actor: Actor, **fields: Any) -> ClinicSettings:
     """Change the acting clinic's safety settings; the audit row has no patient."""
     require(actor, Perm.MANAGE_SAFETY)
-    settings_for(actor.clinic)
+    settings_ensure(actor.clinic)
     current = ClinicSettings.objects.select_for_update().get(clinic=actor.clinic)
     changes = pick(fields, SETTINGS_FIELDS)
     _check_bounds(changes)

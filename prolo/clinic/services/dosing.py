@@ -1,15 +1,18 @@
-"""A session's anaesthetic against the patient's ceiling; the physician's override; the
-clinic's limits. The arithmetic is in safety/dosing.py; docs/dose-ceiling.md explains it."""
+"""A session's anaesthetic against the patient's ceiling; the physician's override (and, under
+18, dose sign-off); the clinic's limits. The arithmetic is in safety/dosing.py;
+docs/dose-ceiling.md explains it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from prolo.clinic.access import require
@@ -33,9 +36,10 @@ from prolo.clinic.safety.dosing import DoseSummary, Limit, Status, show_percent
 from prolo.clinic.services.audit import audit_log, create_audited, update_audited
 from prolo.clinic.services.fields import pick
 from prolo.clinic.services.sessions import _lock_draft
+from prolo.clinic.services.settings import settings_for
 
-# The audit key holding the combined % of ceiling an override was recorded for: the override
-# covers the session up to that total and no further (see docs/dose-ceiling.md).
+# The audit key holding the combined % of ceiling an override (or a dose sign-off, under 18)
+# was recorded for: it covers the session up to that total and no further (docs/dose-ceiling.md).
 OVERRIDE_COVERS = "dose_override_covers_percent"
 OVERRIDE_REASON_MAX = 1000
 AGENTS = [a for a in Anaesthetic.values if a != Anaesthetic.NONE]
@@ -53,13 +57,6 @@ def clinic_limits(clinic_id: int) -> dict[str, Limit]:
     for row in AnaestheticLimit.objects.filter(clinic_id=clinic_id):
         limits[row.agent] = Limit.of(row)
     return limits
-
-
-def clinic_settings(clinic_id: int) -> ClinicSettings:
-    """The clinic's safety settings, or the defaults (unsaved) if it never changed them."""
-    return ClinicSettings.objects.filter(clinic_id=clinic_id).first() or ClinicSettings(
-        clinic_id=clinic_id
-    )
 
 
 def recent_weight(patient: Patient, day: dt.date, max_age_days: int) -> WeightMeasurement | None:
@@ -94,8 +91,26 @@ class SessionDose:
         return self.summary.status
 
     @property
+    def child(self) -> bool:
+        """Under 18 on the session date: the limits are adult doses [R44]."""
+        return dosing.is_child(self.age)
+
+    @property
+    def sign_off_required(self) -> bool:
+        """Signing needs a physician's reason: above the ceiling, or, under 18, any anaesthetic
+        at all once its share of the ceiling can be worked out (until then the missing weight
+        or limit blocks signing by itself)."""
+        if self.summary.over:
+            return True
+        return self.child and bool(self.summary.agents) and self.summary.status != Status.INCOMPLETE
+
+    @property
+    def override_noun(self) -> str:
+        return "dose sign-off" if self.child else "override"
+
+    @property
     def overridden(self) -> bool:
-        """An override is on record and covers the current combined total."""
+        """An override (or dose sign-off) is on record and covers the current combined total."""
         return (
             bool(self.override_reason)
             and self.override_percent is not None
@@ -104,7 +119,7 @@ class SessionDose:
 
     @property
     def needs_override(self) -> bool:
-        return self.summary.over and not self.overridden
+        return self.sign_off_required and not self.overridden
 
     def sign_blockers(self) -> list[str]:
         """Why the note cannot be signed, as far as the anaesthetic dose goes."""
@@ -126,12 +141,15 @@ class SessionDose:
 
     def _over_message(self) -> str:
         now = show_percent(self.summary.combined_percent)
+        noun = self.override_noun
         if self.override_reason and self.override_percent is not None:
             return (
-                f"The anaesthetic total rose to {now}% of the ceiling after the override was "
-                f"recorded for {show_percent(self.override_percent)}%: record a new override "
+                f"The anaesthetic total rose to {now}% of the ceiling after the {noun} was "
+                f"recorded for {show_percent(self.override_percent)}%: record a new {noun} "
                 "reason to sign."
             )
+        if self.child:
+            return self._child_message(now)
         over = [a.label for a in self.summary.agents if (a.percent or 0) > dosing.HUNDRED]
         if not over:
             who = "The combined anaesthetic is"
@@ -139,20 +157,38 @@ class SessionDose:
             who = f"{' and '.join(over)} {'is' if len(over) == 1 else 'are'}"
         return f"{who} over the ceiling ({now}% combined): record an override reason to sign."
 
+    def _child_message(self, now: str) -> str:
+        over = ", over the ceiling" if self.summary.over else ""
+        return (
+            f"The patient is under {dosing.CHILD_AGE} (age {self.age}): record a physician's "
+            f"dose sign-off reason to sign, whatever the share of the ceiling (now {now}% "
+            f"combined{over}). {dosing.CHILD_SOURCE}."
+        )
 
-def session_dose_summary(session: TreatmentSession) -> SessionDose:
+
+def session_dose_summary(
+    session: TreatmentSession,
+    *,
+    patient: Patient | None = None,
+    note: ProcedureNote | None = None,
+    injections: Iterable[Injection] | None = None,
+    settings: ClinicSettings | None = None,
+) -> SessionDose:
     """Everything injected in the session against the patient's ceiling.
 
     Reads the injections with their syringes, the weight, the settings, the limits and any
-    override: a fixed number of queries however many injections there are.
+    override: a fixed number of queries however many injections there are. A page that has
+    already loaded the patient, the note (with its injections) or the settings passes them in
+    to save those reads; signing passes nothing, so it reads everything fresh under its lock.
     """
-    patient = _patient(session)
+    patient = _patient(session) if patient is None else patient
     session_day = timezone.localtime(session.scheduled_at).date()
-    settings = clinic_settings(patient.clinic_id)
+    settings = settings_for(patient.clinic_id) if settings is None else settings
     weight = recent_weight(patient, session_day, settings.weight_max_age_days)
     age = patient.age_on(session_day)
     factors = dosing.patient_factors(
         age=age,
+        child_factor=settings.child_factor,
         elderly_age=settings.elderly_age,
         elderly_factor=settings.elderly_factor,
         hepatic=patient.hepatic_disease,
@@ -160,8 +196,7 @@ def session_dose_summary(session: TreatmentSession) -> SessionDose:
         cardiac=patient.cardiac_disease,
         cardiac_factor=settings.cardiac_factor,
     )
-    injections = Injection.objects.filter(note__session=session).select_related("syringe")
-    doses = [dose for injection in injections for dose in _doses(injection)]
+    doses = [dose for injection in _injections(session, injections) for dose in _doses(injection)]
     summary = dosing.summarise(
         doses,
         weight_kg=weight.weight_kg if weight else None,
@@ -169,7 +204,10 @@ def session_dose_summary(session: TreatmentSession) -> SessionDose:
         factors=factors,
         warn_percent=Decimal(settings.dose_warn_percent),
     )
-    note = ProcedureNote.objects.filter(session=session).select_related("dose_override_by").first()
+    if note is None:
+        note = (
+            ProcedureNote.objects.filter(session=session).select_related("dose_override_by").first()
+        )
     reason = note.dose_override_reason if note else ""
     return SessionDose(
         summary=summary,
@@ -186,6 +224,16 @@ def session_dose_summary(session: TreatmentSession) -> SessionDose:
 
 def _patient(session: TreatmentSession) -> Patient:
     return Patient.objects.get(courses__sessions=session)
+
+
+def _injections(
+    session: TreatmentSession, given: Iterable[Injection] | None
+) -> Iterable[Injection]:
+    if given is None:
+        return Injection.objects.filter(note__session=session).select_related("syringe")
+    given = list(given)
+    prefetch_related_objects(given, "syringe")  # one query at most, none if none has one
+    return given
 
 
 def _doses(injection: Injection) -> list[dosing.Dose]:
@@ -223,25 +271,25 @@ def dose_sign_blockers(note: ProcedureNote) -> list[str]:
 
 @transaction.atomic
 def dose_override_record(*, actor: Actor, note: ProcedureNote, reason: str) -> ProcedureNote:
-    """A physician's reason for signing a note whose anaesthetic is over the ceiling.
+    """A physician's reason for signing a note whose anaesthetic is over the ceiling, or, for
+    a patient under 18, any anaesthetic at all (the dose sign-off).
 
-    The override covers the combined % of ceiling at this moment; if the total rises later
-    (another injection, a lower weight, a lower limit), signing needs a new one.
+    It covers the combined % of ceiling at this moment; if the total rises later (another
+    injection, a lower weight, a lower limit), signing needs a new one.
     """
     require(actor, Perm.SIGN_NOTE)
     reason = pick({"reason": reason}, ["reason"])["reason"]
-    if not reason:
-        raise ValidationError({"reason": "Give the reason for going over the ceiling."})
     if len(reason) > OVERRIDE_REASON_MAX:
         raise ValidationError(
             {"reason": f"Keep the reason to {OVERRIDE_REASON_MAX} characters or fewer."}
         )
     session, note = _lock_draft(note)
     dose = session_dose_summary(session)
-    if not dose.summary.over:
-        raise ValidationError(
-            "The anaesthetic total is not over the ceiling, so there is nothing to override."
-        )
+    if not reason:
+        why = "the dose sign-off" if dose.child else "going over the ceiling"
+        raise ValidationError({"reason": f"Give the reason for {why}."})
+    if not dose.sign_off_required:
+        raise ValidationError(_nothing_to_sign_off(dose))
     patient = session.course.patient
     update_audited(
         actor=actor,
@@ -264,6 +312,17 @@ def dose_override_record(*, actor: Actor, note: ProcedureNote, reason: str) -> P
     return note
 
 
+def _nothing_to_sign_off(dose: SessionDose) -> str:
+    if not dose.child:
+        return "The anaesthetic total is not over the ceiling, so there is nothing to override."
+    if not dose.summary.agents:
+        return "No local anaesthetic is recorded yet, so there is no dose to sign off."
+    return (
+        "The share of the ceiling cannot be worked out yet (no recent weight, or an agent with "
+        "no limit), so there is no dose to sign off."
+    )
+
+
 LIMIT_FIELDS = (
     "mg_per_kg",
     "cap_mg",
@@ -281,12 +340,13 @@ def anaesthetic_limit_update(*, actor: Actor, agent: str, **fields: Any) -> Anae
     if agent not in AGENTS:
         raise ValidationError({"agent": "Choose lidocaine, bupivacaine or ropivacaine."})
     changes = pick(fields, LIMIT_FIELDS)
-    _check_limit(changes)
     row = (
         AnaestheticLimit.objects.select_for_update()
         .filter(clinic=actor.clinic, agent=agent)
         .first()
     )
+    # Checked with what is kept from the row, so a change of one field cannot leave a gap.
+    _check_limit({name: getattr(row, name, None) for name in LIMIT_FIELDS} | changes)
     if row is None:
         return create_audited(
             actor=actor,
@@ -308,6 +368,18 @@ def _check_limit(values: dict[str, Any]) -> None:
         errors.setdefault(
             "mg_per_kg_epinephrine",
             "Give the mg per kg with epinephrine as well as its maximum, or neither.",
+        )
+    if (
+        values.get("cap_mg") is not None
+        and values.get("mg_per_kg_epinephrine") is not None
+        and values.get("cap_mg_epinephrine") is None
+    ):
+        # Without it the with-epinephrine ceiling would grow with weight alone
+        # (lidocaine: 7 mg/kg × 100 kg = 700 mg, above the label's 500 mg).
+        errors.setdefault(
+            "cap_mg_epinephrine",
+            "Give the maximum with epinephrine too: the limit without epinephrine has one, "
+            "and without it the ceiling with epinephrine would rise with weight alone.",
         )
     if errors:
         raise ValidationError(errors)

@@ -4,8 +4,10 @@
 absolute finding always, a relative one unless a physician gave a reason for proceeding.
 `course_plan` calls it inside its transaction, so a blocked plan saves nothing.
 `checklist_screening` is the session checklist's version: it keeps what a nurse screened and
-leaves the checklist incomplete until a physician acknowledges. docs/screening.md explains the
-rules and the acknowledgement.
+leaves the checklist incomplete until a physician acknowledges. Drawing up a syringe and
+recording an injection refuse an ingredient the patient is allergic to, and `sign_blockers`
+runs the rules again on the record as it is at signing. docs/screening.md explains the rules
+and the acknowledgement.
 """
 
 from __future__ import annotations
@@ -24,18 +26,19 @@ from prolo.clinic.models import (
     AllergyCategory,
     AuditAction,
     Clinic,
-    ClinicSettings,
-    Diluent,
     Injection,
+    Patient,
     Screening,
     StockKind,
     StockProduct,
+    Syringe,
     SyringeIngredient,
     TreatmentCourse,
     TreatmentSession,
 )
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.screening import (
+    BENZYL_ALCOHOL_DILUENTS,
     AllergyFact,
     Answers,
     Medicine,
@@ -44,7 +47,9 @@ from prolo.clinic.safety.screening import (
     Severity,
     StockFacts,
     Thresholds,
+    hand_entered_ingredients,
     screen,
+    stock_findings,
 )
 from prolo.clinic.services.audit import audit_log, create_audited
 from prolo.clinic.services.fields import pick
@@ -129,7 +134,6 @@ REGION_SITE_GROUPS: dict[str, tuple[str, ...]] = {
     "thoracic": ("Neck and thorax",),
     "tmj": ("Jaw",),
 }
-BENZYL_ALCOHOL_DILUENTS = {Diluent.BACTERIOSTATIC_SALINE, Diluent.BACTERIOSTATIC_WATER}
 
 
 ACKNOWLEDGE_ONLY_PHYSICIANS = (
@@ -165,13 +169,14 @@ def screened_stocks(
     return stocks, chosen
 
 
+def stock_facts(stock: StockProduct) -> StockFacts:
+    return StockFacts(stock.name, frozenset(str(a) for a in stock.allergens or ()), stock.high_risk)
+
+
 def _stock_facts(
     course_type: str, stocks: list[StockProduct], chosen: bool
 ) -> tuple[StockFacts, ...]:
-    facts = [
-        StockFacts(s.name, frozenset(str(a) for a in s.allergens or ()), s.high_risk)
-        for s in stocks
-    ]
+    facts = [stock_facts(s) for s in stocks]
     implied = [
         f
         for f in COURSE_TYPE_INGREDIENTS.get(course_type, ())
@@ -209,6 +214,23 @@ def _benzyl_alcohol(injection: Injection) -> bool:
     return injection.diluent in BENZYL_ALCOHOL_DILUENTS or bool(syringe and syringe.benzyl_alcohol)
 
 
+def _hand_entered(injection: Injection) -> list[tuple[str, StockFacts]]:
+    """What an injection given without a syringe is made of (a syringe's stocks are screened)."""
+    return hand_entered_ingredients(
+        dextrose_percent=injection.dextrose_percent,
+        anaesthetic=injection.anaesthetic,
+        anaesthetic_percent=injection.anaesthetic_percent,
+        diluent=injection.diluent,
+    )
+
+
+def _allergy_facts(patient: Patient) -> tuple[AllergyFact, ...]:
+    return tuple(
+        AllergyFact(a.substance, a.category, AllergyCategory(a.category).label)
+        for a in patient.allergies.all()
+    )
+
+
 def screening_context(
     *,
     course: TreatmentCourse,
@@ -221,6 +243,7 @@ def screening_context(
     limits = settings_for(patient.clinic)
     stocks, chosen = screened_stocks(course, session)
     injections = _injections(session)
+    by_hand = [f for i in injections if i.syringe is None for _, f in _hand_entered(i)]
     return ScreeningContext(
         today=today or timezone.localdate(),
         patient=PatientFacts(
@@ -235,11 +258,8 @@ def screening_context(
         medications=tuple(
             Medicine(m.name, m.drug_class) for m in patient.medications.filter(active=True)
         ),
-        allergies=tuple(
-            AllergyFact(a.substance, a.category, AllergyCategory(a.category).label)
-            for a in patient.allergies.all()
-        ),
-        stocks=_stock_facts(course.course_type, stocks, chosen),
+        allergies=_allergy_facts(patient),
+        stocks=tuple(dict.fromkeys((*_stock_facts(course.course_type, stocks, chosen), *by_hand))),
         site_codes=planned_site_codes(course) | {i.site_code for i in injections},
         benzyl_alcohol_sites=frozenset(i.site_code for i in injections if _benzyl_alcohol(i)),
         thresholds=Thresholds(
@@ -500,18 +520,102 @@ def checklist_screening(
     return True
 
 
+def _given_answers(screening: Screening, course_type: str) -> Answers:
+    """The answers a screening recorded. They were checked when given, so a steroid date that
+    was in the past then is kept whatever today is."""
+    return parse_answers(screening.answers, course_type=course_type, today=dt.date.max)
+
+
 def sign_blockers(session: TreatmentSession) -> list[str]:
-    """Why the session's latest screening stops its note being signed (none: the checklist's
-    own item covers a session never screened)."""
+    """Why the session's note cannot be signed: the rules run again on the record as it is now.
+
+    The checklist's last answers, with today's allergies, medicines and flags, the session's
+    syringes and the injections recorded. Any absolute finding blocks; a caution blocks unless
+    the latest screening acknowledged its rule. A session never screened is caught by the
+    checklist's own item, so only absolute findings are listed for it.
+    """
+    course = session.course
     latest = Screening.objects.filter(session=session).first()
+    answers = _given_answers(latest, course.course_type) if latest else Answers()
+    findings = [
+        f.as_dict()
+        for f in screen(screening_context(course=course, answers=answers, session=session))
+    ]
+    blockers = [f"Contraindicated, do not inject: {_line(f)}" for f in findings if _absolute(f)]
     if latest is None:
-        return []
-    blockers = block_messages(latest)
-    if needs_acknowledgement(latest):
+        return blockers
+    screened = {f["rule"] for f in relative_findings(latest)}
+    covered = screened if latest.acknowledgement else set()
+    uncovered = [f for f in findings if not _absolute(f) and f["rule"] not in covered]
+    if uncovered:
         blockers.append(
-            f"The screening's cautions need a physician's acknowledgement. {caution_message(latest)}"
+            _acknowledge_message(uncovered, new=any(f["rule"] not in screened for f in uncovered))
         )
     return blockers
+
+
+def _absolute(finding: Mapping[str, str]) -> bool:
+    return finding.get("severity") == Severity.ABSOLUTE
+
+
+def _acknowledge_message(cautions: list[dict[str, str]], *, new: bool) -> str:
+    lead = "Cautions found since the checklist was screened" if new else "The screening's cautions"
+    lines = " ".join(_line(f) for f in cautions)
+    return (
+        f"{lead} need a physician's acknowledgement. Relative contraindications: {lines} "
+        "A physician acknowledges them by saving the checklist again with the reason for "
+        "going ahead."
+    )
+
+
+# Refusing a syringe or an injection as it is recorded: the rules about what is in it.
+
+
+def _refuse_ingredients(
+    patient: Patient,
+    ingredients: Iterable[tuple[str, StockFacts]],
+    site_codes: frozenset[str] = frozenset(),
+) -> None:
+    """Refuse, by the field that chose it, any ingredient the patient's allergies rule out
+    (or that carries benzyl alcohol while `site_codes` include a spinal site)."""
+    allergies = _allergy_facts(patient)
+    errors: dict[str, list[str]] = {}
+    for field, facts in ingredients:
+        for finding in stock_findings(allergies, facts, site_codes):
+            message = f"Contraindicated, do not inject: {_line(finding.as_dict())}"
+            if message not in errors.get(field, []):
+                errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def refuse_contraindicated_stocks(
+    *, session: TreatmentSession, stocks: Iterable[tuple[str, StockProduct]]
+) -> None:
+    """For a syringe being drawn up: `stocks` pairs each stock used with the field that chose it.
+
+    The course's planned sites count, as they do at the checklist and at signing."""
+    course = session.course
+    ingredients = [(name, stock_facts(s)) for name, s in stocks]
+    _refuse_ingredients(course.patient, ingredients, planned_site_codes(course))
+
+
+def refuse_contraindicated_injection(
+    *, session: TreatmentSession, fields: Mapping[str, Any], syringe: Syringe | None = None
+) -> None:
+    """For an injection being recorded: its syringe's stocks, or what its fields say it holds."""
+    if syringe is not None:
+        rows = SyringeIngredient.objects.filter(syringe=syringe).select_related("stock")
+        ingredients = [("syringe", stock_facts(row.stock)) for row in rows]
+    else:
+        ingredients = hand_entered_ingredients(
+            dextrose_percent=fields.get("dextrose_percent"),
+            anaesthetic=fields.get("anaesthetic"),
+            anaesthetic_percent=fields.get("anaesthetic_percent"),
+            diluent=fields.get("diluent"),
+        )
+    # The injection's own site: _refuse_benzyl_alcohol_at_spinal_site in services/sessions.py.
+    _refuse_ingredients(session.course.patient, ingredients)
 
 
 # Reading: what the chart and the session page show.
@@ -570,17 +674,12 @@ def last_answers(session: TreatmentSession | int) -> dict[str, Any]:
     return {k: v for k, v in (found or {}).items() if k in ANSWER_FIELDS}
 
 
-def screening_limits(clinic: Clinic) -> ClinicSettings:
-    """The clinic's thresholds to show beside the questions (defaults if never changed)."""
-    return ClinicSettings.objects.filter(clinic=clinic).first() or ClinicSettings(clinic=clinic)
-
-
 def screening_page_context(actor: Actor, session: TreatmentSession) -> dict[str, Any]:
     """What the session page's checklist section needs for the screening."""
     return {
         "screening": session_result(session),
         "can_acknowledge": can_acknowledge(actor),
-        "screening_limits": screening_limits(session.course.patient.clinic),
+        "screening_limits": settings_for(session.course.patient.clinic),
     }
 
 

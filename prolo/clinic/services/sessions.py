@@ -16,7 +16,6 @@ from prolo.clinic.models import (
     AuditAction,
     Checklist,
     CourseStatus,
-    Diluent,
     Injection,
     NoteStatus,
     ProcedureNote,
@@ -26,15 +25,14 @@ from prolo.clinic.models import (
     User,
 )
 from prolo.clinic.permissions import Actor, Perm
-from prolo.clinic.safety.screening import RULES_BY_ID
+from prolo.clinic.safety.screening import BENZYL_ALCOHOL_DILUENTS, RULES_BY_ID, UNCODED_SITE
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
 from prolo.clinic.services.patients import weight_record
-from prolo.clinic.services.screening import checklist_screening
+from prolo.clinic.services.screening import checklist_screening, refuse_contraindicated_injection
 from prolo.clinic.services.screening import sign_blockers as screening_sign_blockers
 from prolo.clinic.sites import SITES_BY_CODE
 
-BENZYL_DILUENTS = {Diluent.BACTERIOSTATIC_SALINE, Diluent.BACTERIOSTATIC_WATER}
 CHECKLIST_FIELDS = (*Checklist.ITEMS, "nsaids_stopped_on", "takes_no_nsaids")
 NOTE_FIELDS = (
     "antisepsis",
@@ -214,18 +212,39 @@ def injection_add(
     if fields.get("anaesthetic") == "none" and not fields.get("anaesthetic_percent"):
         fields["anaesthetic_percent"] = Decimal(0)
     _refuse_benzyl_alcohol_at_spinal_site(fields, syringe)
+    refuse_contraindicated_injection(session=session, fields=fields, syringe=syringe)
     injection = Injection(note=note, syringe=syringe, **fields)
     return create_audited(actor=actor, instance=injection, patient=session.course.patient)
 
 
 def _refuse_benzyl_alcohol_at_spinal_site(fields: dict[str, Any], syringe: Syringe | None) -> None:
-    """The screening rule, applied again to each injection as it is recorded (it is absolute)."""
-    benzyl = syringe.benzyl_alcohol if syringe else fields.get("diluent") in BENZYL_DILUENTS
-    site = SITES_BY_CODE.get(fields.get("site_code", ""))
-    if benzyl and site is not None and site.spinal:
-        rule = RULES_BY_ID["benzyl-alcohol-spinal"]
-        sources = "".join(f"[{tag}]" for tag in rule.sources)
-        raise ValidationError({"diluent": f"{rule.text}: {rule.rationale} {sources}"})
+    """The screening rule, applied again to each injection as it is recorded (it is absolute).
+
+    An uncoded site ("Other site") may be spinal, epidural or caudal, so it is refused too.
+    """
+    diluent = fields.get("diluent")
+    by_hand = isinstance(diluent, str) and diluent in BENZYL_ALCOHOL_DILUENTS
+    benzyl = syringe.benzyl_alcohol if syringe else by_hand
+    if not benzyl:
+        return
+    code = fields.get("site_code", "")
+    site = SITES_BY_CODE.get(code) if isinstance(code, str) else None
+    field = "syringe" if syringe else "diluent"
+    rule = RULES_BY_ID["benzyl-alcohol-spinal"]
+    sources = "".join(f"[{tag}]" for tag in rule.sources)
+    if site is not None and site.spinal:
+        raise ValidationError({field: f"{rule.text}: {rule.rationale} {sources}"})
+    if code == UNCODED_SITE:
+        described = str(fields.get("site_detail") or "").strip()
+        where = f"'Other site' ({described})" if described else "'Other site'"
+        instead = "a syringe drawn up with a" if syringe else "a"
+        raise ValidationError(
+            {
+                field: f"{rule.text}: {where} is not a coded site, so it may be spinal, epidural "
+                f"or caudal, where benzyl alcohol must not be used {sources}. Choose the coded "
+                f"site, or {instead} preservative-free diluent (0.9% saline or sterile water)."
+            }
+        )
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
@@ -10,9 +11,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from prolo.clinic.access import require
+from prolo.clinic.access import _get, require
 from prolo.clinic.models import (
     Anaesthetic,
+    AuditAction,
     Diluent,
     StockKind,
     StockProduct,
@@ -29,9 +31,10 @@ from prolo.clinic.safety.compounding import (
     ml,
     num,
 )
-from prolo.clinic.services.audit import create_audited
+from prolo.clinic.services.audit import audit_log, create_audited, snapshot
 from prolo.clinic.services.catalogue import stocks_for
 from prolo.clinic.services.fields import pick
+from prolo.clinic.services.screening import refuse_contraindicated_stocks
 from prolo.clinic.services.sessions import _lock, _refuse_if_closed
 from prolo.clinic.services.settings import settings_for
 
@@ -46,6 +49,7 @@ DRAW_UP_FIELDS = (
 )
 LOT_ROLES = ("dextrose", "anaesthetic", "diluent")
 LOT_MAX = 60
+DISCARD_REASON_MAX = 300
 
 
 @transaction.atomic
@@ -73,7 +77,8 @@ def syringe_draw_up(
     _refuse_if_closed(session)
     label = _label(session, label)
     lots = _lots(lots or {})
-    _check_stocks(actor, dextrose_stock, anaesthetic_stock, diluent_stock, extra_anaesthetics)
+    chosen = _chosen(dextrose_stock, anaesthetic_stock, diluent_stock, extra_anaesthetics)
+    _check_stocks(actor, chosen)
     anaesthetics: list[tuple[StockProduct, Decimal]] = []
     if target_anaesthetic_percent:
         if anaesthetic_stock is None:
@@ -101,7 +106,21 @@ def syringe_draw_up(
         named = exc.field in DRAW_UP_FIELDS and first
         field = exc.field if named and exc.field else NON_FIELD_ERRORS
         raise ValidationError({field: exc.message}) from None
+    _screen(session, mix, chosen)
     return _record(actor, session, label, mix, lots)
+
+
+def _screen(
+    session: TreatmentSession, mix: Mix, chosen: dict[str, tuple[StockProduct | None, str]]
+) -> None:
+    """Refuse a stock the patient is allergic to, named by the field that chose it; only the
+    stocks the recipe uses count (docs/screening.md)."""
+    fields = {stock.pk: name for name, (stock, _) in reversed(chosen.items()) if stock is not None}
+    used = [cast(StockProduct, ingredient.stock) for ingredient in mix.ingredients]
+    refuse_contraindicated_stocks(
+        session=session,
+        stocks=[(fields.get(stock.pk, NON_FIELD_ERRORS), stock) for stock in used],
+    )
 
 
 def _record(
@@ -166,21 +185,25 @@ def _lots(lots: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def _check_stocks(
-    actor: Actor,
+def _chosen(
     dextrose: StockProduct | None,
     anaesthetic: StockProduct | None,
     diluent: StockProduct | None,
     extra: Sequence[tuple[StockProduct, Decimal]],
-) -> None:
-    """Every stock is an active one of the acting clinic's catalogue, of the right kind."""
-    chosen = {
+) -> dict[str, tuple[StockProduct | None, str]]:
+    """Each stock chosen, with the kind it must be, by the field that chose it."""
+    chosen: dict[str, tuple[StockProduct | None, str]] = {
         "dextrose_stock": (dextrose, StockKind.DEXTROSE),
         "anaesthetic_stock": (anaesthetic, StockKind.ANAESTHETIC),
         "diluent_stock": (diluent, StockKind.DILUENT),
     }
     for i, (extra_stock, _) in enumerate(extra, start=2):
         chosen[f"anaesthetic_stock_{i}"] = (extra_stock, StockKind.ANAESTHETIC)
+    return chosen
+
+
+def _check_stocks(actor: Actor, chosen: dict[str, tuple[StockProduct | None, str]]) -> None:
+    """Every stock is an active one of the acting clinic's catalogue, of the right kind."""
     pks = [stock.pk for stock, _ in chosen.values() if stock is not None]
     # As the catalogue is now, not as the caller's copies say: a stock may just have been retired.
     current = dict(
@@ -236,17 +259,68 @@ def _main_anaesthetic(syringe: Syringe) -> tuple[str, Decimal, bool]:
 
 
 def _diluent(syringe: Syringe) -> str:
-    """The injection's diluent choice, from the syringe's diluent stock.
-
-    The catalogue stores no diluent code, so it is read from the stock: benzyl alcohol makes it
-    bacteriostatic, and a stock named as water is water; anything else is saline.
-    """
+    """The injection's diluent choice: what the syringe's diluent stock says it is."""
     stock = next(
         (i.stock for i in syringe.ingredients.all() if i.stock.kind == StockKind.DILUENT), None
     )
     if stock is None:
         return Diluent.NONE
-    water = "water" in stock.name.lower()
-    if stock.benzyl_alcohol:
-        return Diluent.BACTERIOSTATIC_WATER if water else Diluent.BACTERIOSTATIC_SALINE
-    return Diluent.STERILE_WATER if water else Diluent.SALINE
+    if stock.diluent == Diluent.NONE:  # a stock saved before diluents were named
+        raise ValidationError(
+            {
+                "syringe": f"The catalogue does not say which diluent {stock.name} is: a "
+                "safety manager sets it on the stock, then record the injection."
+            }
+        )
+    return str(stock.diluent)
+
+
+# A syringe drawn up by mistake is discarded, with a reason, while nothing was given from it.
+
+
+def get_syringe(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Syringe:
+    """A syringe of the actor's clinic (404 otherwise), if their role holds `perm` (403)."""
+    syringes = Syringe.objects.filter(session__course__patient__clinic=actor.clinic)
+    syringe = _get(syringes.select_related("session__course__patient"), code)
+    require(actor, perm)
+    return syringe
+
+
+@transaction.atomic
+def syringe_discard(*, actor: Actor, syringe: Syringe, reason: str) -> None:
+    """Delete a syringe and its ingredients, audited with the reason.
+
+    Refused once anything was injected from it (the injection records the syringe it came
+    from) and once the session is closed.
+    """
+    require(actor, Perm.DRAW_UP)
+    session = _lock(syringe.session_id)
+    _refuse_if_closed(session)
+    reason = pick({"reason": reason}, ["reason"])["reason"]
+    if not reason:
+        raise ValidationError({"reason": "Say why the syringe is discarded."})
+    if len(reason) > DISCARD_REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason to {DISCARD_REASON_MAX} characters."})
+    syringe = Syringe.objects.get(pk=syringe.pk)
+    if syringe.injections.exists():
+        raise ValidationError(
+            f"Syringe {syringe.label} has been injected from, so it stays on the record. "
+            "Remove those injections first if they were recorded by mistake."
+        )
+    patient = session.course.patient
+    for ingredient in syringe.ingredients.all():
+        audit_log(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=ingredient,
+            patient=patient,
+            changes=snapshot(ingredient),
+        )
+    audit_log(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=syringe,
+        patient=patient,
+        changes=snapshot(syringe) | {"reason": reason},
+    )
+    syringe.delete()

@@ -92,6 +92,13 @@ def test_heavy_loading_is_avoided_for_three_days():
     assert _plan(dt.date(2026, 2, 27)).item("heavy_loading").date == dt.date(2026, 3, 2)
 
 
+def test_the_days_without_heavy_loading_come_from_the_settings():
+    plan = _plan(dt.date(2026, 2, 27), settings=ClinicSettings(heavy_loading_days=5))
+    item = plan.item("heavy_loading")
+    assert item.date == dt.date(2026, 3, 4)
+    assert item.text.startswith("For about 5 days, until Wednesday 4 March 2026, avoid")
+
+
 EVERY_PLAN = {
     "nsaid_stop",
     "low_dose_aspirin",
@@ -133,6 +140,15 @@ def test_a_prp_course_keeps_a_clinic_setting_longer_than_the_prp_minimum():
     plan = _plan(dt.date(2026, 3, 10), course_type="prp", settings=settings)
     assert plan.item("nsaid_stop").date == dt.date(2026, 2, 28)
     assert plan.item("nsaid_avoid").date == dt.date(2026, 3, 24)
+
+
+def test_a_prp_courses_minimum_days_come_from_the_settings():
+    settings = ClinicSettings(prp_nsaid_stop_days_before=6, prp_nsaid_avoid_days_after=10)
+    plan = _plan(dt.date(2026, 3, 10), course_type="prp", settings=settings)
+    assert plan.item("nsaid_stop").date == dt.date(2026, 3, 4)
+    assert plan.item("nsaid_avoid").date == dt.date(2026, 3, 20)
+    other = _plan(dt.date(2026, 3, 10), course_type="dextrose", settings=settings)
+    assert other.item("nsaid_stop").date == dt.date(2026, 3, 7)  # the general 3 days
 
 
 def test_the_blood_thinner_advice_appears_only_for_a_patient_who_takes_one():

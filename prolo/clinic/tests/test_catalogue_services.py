@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from prolo.clinic.models import AnaestheticLimit, AuditEvent, ClinicSettings, StockProduct
+from prolo.clinic.models.safety import composition_allergens
 from prolo.clinic.safety.catalogue import DEFAULT_LIMITS, DEFAULT_STOCKS
 from prolo.clinic.services.catalogue import clinic_safety_install, stock_add, stock_update
 from prolo.clinic.services.clinics import clinic_create
@@ -172,3 +173,121 @@ def test_another_clinics_stock_cannot_be_edited(installed, other_clinic, alice_a
         stock_update(actor=alice_actor, stock=theirs, notes="Mine now")
     theirs.refresh_from_db()
     assert theirs.notes != "Mine now"
+
+
+# What a stock is made of decides some of its allergens; the clinic can only add to them.
+
+
+def test_every_default_stock_carries_the_allergens_of_what_it_is_made_of():
+    for stock in DEFAULT_STOCKS:
+        composition = composition_allergens(
+            dextrose_percent=stock.dextrose_percent,
+            anaesthetic=stock.anaesthetic,
+            epinephrine=stock.epinephrine,
+            diluent=stock.diluent,
+        )
+        assert set(composition) <= set(stock.allergens), stock.name
+
+
+def test_unticking_corn_on_d50_keeps_corn(installed, alice_actor):
+    d50 = _stock(installed, "Dextrose 50% (D50)")
+    stock_update(actor=alice_actor, stock=d50, allergens=[])
+    d50.refresh_from_db()
+    assert d50.allergens == ["corn"]
+
+
+def test_unticking_amide_on_lidocaine_keeps_it_and_an_added_paraben_is_kept(installed, alice_actor):
+    lidocaine = _stock(installed, "Lidocaine 1% (MPF)")
+    stock_update(actor=alice_actor, stock=lidocaine, allergens=["paraben"])
+    lidocaine.refresh_from_db()
+    assert lidocaine.allergens == ["amide_anaesthetic", "paraben"]
+
+
+def test_a_new_stock_gets_the_allergens_of_its_composition(installed, alice_actor):
+    d25 = stock_add(actor=alice_actor, **D25 | {"allergens": []})
+    assert d25.allergens == ["corn"]
+    epi = stock_add(
+        actor=alice_actor,
+        name="Lidocaine 2% with epinephrine",
+        kind="anaesthetic",
+        anaesthetic="lidocaine",
+        anaesthetic_percent=Decimal(2),
+        epinephrine=True,
+        allergens=[],
+    )
+    assert epi.allergens == ["amide_anaesthetic", "sulfite"]
+
+
+def test_a_bacteriostatic_diluent_always_contains_benzyl_alcohol(installed, alice_actor):
+    stock = stock_add(
+        actor=alice_actor,
+        name="Bacteriostatic saline, 30 mL",
+        kind="diluent",
+        diluent="bacteriostatic_saline",
+        allergens=[],
+    )
+    assert stock.benzyl_alcohol
+
+
+def test_a_stock_saved_without_its_composition_allergens_gets_them_on_its_next_save(
+    installed, alice_actor
+):
+    d50 = _stock(installed, "Dextrose 50% (D50)")
+    StockProduct.objects.filter(pk=d50.pk).update(allergens=[])  # as an older edit left it
+    stock_update(actor=alice_actor, stock=d50, notes="Top shelf")
+    d50.refresh_from_db()
+    assert d50.allergens == ["corn"]
+    event = AuditEvent.objects.filter(object_code=str(d50.code)).latest("id")
+    assert event.changes["allergens"] == [[], ["corn"]]
+
+
+def test_the_stock_says_which_allergens_are_fixed_and_why(installed):
+    epi = _stock(installed, "Lidocaine 1% with epinephrine")
+    assert epi.fixed_allergens == [
+        ("Amide local anaesthetic", "it contains lidocaine, an amide local anaesthetic"),
+        (
+            "Sulfite (metabisulfite)",
+            "it contains epinephrine, whose forms contain sodium metabisulfite [R22]",
+        ),
+    ]
+    assert _stock(installed, "Sodium morrhuate 5%").fixed_allergens == []
+
+
+# Which diluent a diluent stock is: what an injection from it records.
+
+
+def test_the_default_diluents_say_which_diluent_they_are(installed):
+    diluents = dict(installed.stocks.filter(kind="diluent").values_list("name", "diluent"))
+    assert diluents == {
+        "0.9% sodium chloride": "saline",
+        "Bacteriostatic 0.9% sodium chloride": "bacteriostatic_saline",
+        "Bacteriostatic water": "bacteriostatic_water",
+        "Sterile water for injection": "sterile_water",
+    }
+    assert set(installed.stocks.exclude(kind="diluent").values_list("diluent", flat=True)) == {
+        "none"
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "fields", "message"),
+    [
+        ("a diluent not saying which", {"diluent": "none"}, "Choose which diluent"),
+        ("a dextrose stock as a diluent", {"kind": "dextrose"}, "Only a diluent stock"),
+        (
+            "benzyl alcohol in plain saline",
+            {"diluent": "saline", "allergens": ["benzyl_alcohol"]},
+            "bacteriostatic",
+        ),
+    ],
+)
+def test_a_diluent_that_does_not_add_up_is_refused_beside_the_diluent_field(
+    installed, alice_actor, case, fields, message
+):
+    values = {"name": "Saline 10 mL", "kind": "diluent", "diluent": "saline"} | fields
+    if values["kind"] == "dextrose":
+        values["dextrose_percent"] = Decimal(5)
+    with pytest.raises(ValidationError) as refused:
+        stock_add(actor=alice_actor, **values)
+    assert message in refused.value.message_dict["diluent"][0]
+    assert not StockProduct.objects.filter(name="Saline 10 mL").exists()

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import ManagementUtility, call_command
 
-from prolo.clinic.models import ClinicSettings
+from prolo.clinic.models import AnaestheticLimit, ClinicSettings
 from prolo.clinic.services.dosing import anaesthetic_limit_update
 
 
@@ -47,6 +47,18 @@ def test_the_text_shows_the_working_and_the_source():
     assert "unverified" in text
 
 
+def test_the_built_in_limits_are_called_built_in_defaults_in_text_and_json():
+    text = _run("--weight", "70", "--agent", "lidocaine")
+    assert text.startswith(
+        "Lidocaine ceiling for 70 kg, plain (no epinephrine), from Prolo's built-in default limits"
+    )
+    assert "(built-in default: this clinic has not set its own limit; unverified" in text
+    data = _json("--weight", "70", "--agent", "lidocaine")
+    assert data["built_in_default"] is True
+    assert "built-in default" in data["source"]
+    assert data["source"].startswith("Xylocaine label [R22][R44]")
+
+
 def test_a_given_amount_is_shown_in_mg_and_as_a_share_of_the_ceiling():
     text = _run("--weight", "50", "--agent", "lidocaine", "--given-ml", "24", "--percent", "1")
     assert "Given      24 mL of 1% = 240 mg = 106.7% of the ceiling: Over the ceiling" in text
@@ -76,6 +88,24 @@ def test_the_factors_are_listed_with_the_note_that_the_label_gives_no_amount():
     assert "gives no amount" in data["factor_source"]
 
 
+def test_under_18_the_factor_and_the_sign_off_are_shown_with_their_source():
+    text = _run("--weight", "40", "--agent", "lidocaine", "--age", "15")
+    assert "Factor     × 1.00 for age 15 (under 18)" in text
+    assert "Under 18   The limits are adult doses; the Xylocaine label [R44]" in text
+    assert "needs a physician's dose sign-off before its note is signed" in text
+    data = _json("--weight", "40", "--agent", "lidocaine", "--age", "15")
+    assert data["factors"] == [{"reason": "age 15 (under 18)", "value": "1.00"}]
+    assert "[R65]" in data["under_18"]
+    assert "children" in data["factor_source"]
+    assert "under_18" not in _json("--weight", "40", "--agent", "lidocaine", "--age", "18")
+
+
+def test_a_clinics_under_18_factor_lowers_the_ceiling(clinic):
+    ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"child_factor": "0.5"})
+    args = ["--weight", "40", "--agent", "lidocaine", "--age", "12", "--clinic", str(clinic.code)]
+    assert _json(*args)["ceiling_mg"] == "90"  # 4.5 × 40 = 180, × 0.5
+
+
 def test_a_clinics_limits_and_factors_are_used_with_its_code(clinic, adam_actor):
     ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"hepatic_factor": "0.5"})
     anaesthetic_limit_update(
@@ -95,6 +125,38 @@ def test_a_clinics_limits_and_factors_are_used_with_its_code(clinic, adam_actor)
         True,
     )
     assert data["limits_from"] == "the limits of Riverside Prolotherapy"
+    assert data["built_in_default"] is False
+
+
+def test_a_clinic_that_never_set_a_limit_is_told_it_is_the_built_in_default(clinic):
+    data = _json("--weight", "70", "--agent", "bupivacaine", "--clinic", str(clinic.code))
+    assert data["built_in_default"] is True
+    assert "built-in default: this clinic has not set its own limit" in data["source"]
+
+
+def test_an_epinephrine_limit_without_its_own_maximum_uses_the_plain_one(clinic):
+    AnaestheticLimit.objects.create(  # saved before the maximum was required
+        clinic=clinic,
+        agent="lidocaine",
+        mg_per_kg=Decimal("4.5"),
+        cap_mg=300,
+        mg_per_kg_epinephrine=Decimal(7),
+        source="Old row",
+    )
+    args = [
+        "--weight",
+        "100",
+        "--agent",
+        "lidocaine",
+        "--epinephrine",
+        "--clinic",
+        str(clinic.code),
+    ]
+    assert "Maximum    300 mg (the plain maximum: no maximum with epinephrine is set)" in _run(
+        *args
+    )
+    data = _json(*args)
+    assert (data["ceiling_mg"], data["cap_from_plain_limit"]) == ("300", True)
 
 
 @pytest.mark.parametrize(

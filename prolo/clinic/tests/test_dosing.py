@@ -18,6 +18,7 @@ from prolo.clinic.safety.dosing import (
     Status,
     ceiling,
     injection_doses,
+    is_child,
     mg_from_ml,
     patient_factors,
     percent_of,
@@ -86,6 +87,7 @@ def test_the_working_shows_every_step_of_the_arithmetic():
 def test_factors_that_apply_multiply():
     factors = patient_factors(
         age=80,
+        child_factor=D("0.1"),
         elderly_age=65,
         elderly_factor=D("0.8"),
         hepatic=True,
@@ -100,6 +102,7 @@ def test_factors_that_apply_multiply():
 def test_a_patient_younger_than_the_elderly_age_gets_no_elderly_factor():
     factors = patient_factors(
         age=64,
+        child_factor=D("0.5"),
         elderly_age=65,
         elderly_factor=D("0.5"),
         hepatic=False,
@@ -108,6 +111,58 @@ def test_a_patient_younger_than_the_elderly_age_gets_no_elderly_factor():
         cardiac_factor=D(1),
     )
     assert factors == ()
+
+
+def _factors_at(age: int, child_factor: str = "0.5") -> tuple[Factor, ...]:
+    return patient_factors(
+        age=age,
+        child_factor=D(child_factor),
+        elderly_age=65,
+        elderly_factor=D("0.8"),
+        hepatic=False,
+        hepatic_factor=D(1),
+        cardiac=False,
+        cardiac_factor=D(1),
+    )
+
+
+def test_a_child_gets_the_clinics_under_18_factor():
+    factors = _factors_at(15)
+    assert [(f.reason, f.value) for f in factors] == [("age 15 (under 18)", D("0.5"))]
+    assert ceiling(LIDOCAINE, D(40), factors=factors).mg == 90  # 4.5 × 40 = 180, × 0.5
+
+
+def test_the_under_18_factor_is_listed_even_when_the_clinic_reduces_nothing():
+    assert [f.reason for f in _factors_at(9, child_factor="1")] == ["age 9 (under 18)"]
+
+
+def test_at_18_the_under_18_factor_no_longer_applies():
+    assert _factors_at(18) == ()
+    assert (is_child(17), is_child(18), is_child(None)) == (True, False, False)
+
+
+def test_an_epinephrine_limit_without_its_own_cap_takes_the_plain_cap():
+    no_epi_cap = Limit("lidocaine", D("4.5"), D(300), D(7), None, "row missing a cap", False)
+    result = ceiling(no_epi_cap, D(100), epinephrine=True)
+    assert result.by_weight_mg == 700  # 7 mg/kg × 100 kg: what an empty cap used to allow
+    assert (result.mg, result.cap_mg, result.plain_cap, result.epinephrine) == (
+        300,
+        300,
+        True,
+        True,
+    )
+    assert "cap 300 mg (the plain maximum: no maximum with epinephrine is set)" in result.working()
+
+
+def test_an_epinephrine_limit_with_its_own_cap_uses_it():
+    result = ceiling(LIDOCAINE, D(100), epinephrine=True)
+    assert (result.mg, result.plain_cap) == (500, False)
+
+
+def test_without_any_cap_the_epinephrine_ceiling_is_weight_based():
+    uncapped = Limit("ropivacaine", D(3), None, D(4), None, "test", False)
+    result = ceiling(uncapped, D(50), epinephrine=True)
+    assert (result.mg, result.plain_cap) == (200, False)
 
 
 def test_the_third_8_ml_syringe_of_1_percent_lidocaine_crosses_a_50_kg_ceiling():
@@ -234,6 +289,25 @@ def test_the_ceiling_is_never_above_the_cap_or_the_weight_based_dose(per_kg, cap
     assert 0 < result.mg <= per_kg * weight
     if cap is not None:
         assert result.mg <= cap
+
+
+@given(
+    per_kg=mg_per_kg,
+    per_kg_epi=mg_per_kg,
+    cap=caps,
+    cap_epi=caps,
+    weight=weights,
+)
+def test_the_epinephrine_ceiling_is_never_above_the_cap_that_applies(
+    per_kg, per_kg_epi, cap, cap_epi, weight
+):
+    limit = Limit("lidocaine", per_kg, cap, per_kg_epi, cap_epi, "test", False)
+    result = ceiling(limit, weight, epinephrine=True)
+    applies = cap_epi if cap_epi is not None else cap
+    if applies is not None:
+        assert result.mg <= applies
+    if cap_epi is None and cap is not None:
+        assert result.plain_cap
 
 
 @given(volume=volumes, percent=strengths)

@@ -9,8 +9,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from prolo.clinic.models import AnaestheticLimit, AuditEvent, ClinicSettings, Syringe
-from prolo.clinic.safety.dosing import AgentTotal, Ceiling, Status, show_percent
+from prolo.clinic.models import (
+    AnaestheticLimit,
+    AuditEvent,
+    ClinicSettings,
+    Injection,
+    ProcedureNote,
+    Syringe,
+)
+from prolo.clinic.safety.dosing import CHILD_SOURCE, AgentTotal, Ceiling, Status, show_percent
 from prolo.clinic.services.dosing import (
     OVERRIDE_COVERS,
     anaesthetic_limit_update,
@@ -55,6 +62,15 @@ def _ceiling(total: AgentTotal) -> Ceiling:
 
 def _settings(clinic, **values):
     ClinicSettings.objects.update_or_create(clinic=clinic, defaults=values)
+
+
+def _make_child(alice_actor, session, pat, age: int = 15) -> None:
+    """Pat born on 1 January `age` years ago (exactly `age` at today's session), weighed 50 kg;
+    under 18, the physician acknowledges the screening's paediatric caution."""
+    today = timezone.localdate()
+    type(pat).objects.filter(pk=pat.pk).update(date_of_birth=dt.date(today.year - age, 1, 1))
+    caution = {"acknowledgement": "Guardian consents; treated as in the trials"} if age < 18 else {}
+    complete_checklist(alice_actor, session, weight_kg=D(50), **caution)
 
 
 def _sign_errors(actor, note) -> list[str]:
@@ -140,6 +156,47 @@ def test_the_patients_factors_reduce_the_ceiling(clinic, alice_actor, over_note,
     (lidocaine,) = dose.summary.agents
     assert [f.reason for f in dose.summary.factors] == ["liver disease"]
     assert _ceiling(lidocaine).mg == D("112.5")  # 225 × 0.5
+
+
+def test_a_page_that_has_loaded_the_record_passes_it_in_and_saves_the_reads(
+    alice_actor, nora_actor, session, note, pat, django_assert_num_queries
+):
+    complete_checklist(nora_actor, session, weight_kg=D(50))
+    for _ in range(3):
+        _lidocaine(alice_actor, note, 2)
+    loaded = ProcedureNote.objects.prefetch_related("injections").get(pk=note.pk)
+    injections = list(loaded.injections.all())
+    settings = ClinicSettings(clinic_id=pat.clinic_id)
+    fresh = session_dose_summary(session)
+    # The weight and the limits: the caller has the rest.
+    with django_assert_num_queries(2):
+        passed = session_dose_summary(
+            session, patient=pat, note=loaded, injections=injections, settings=settings
+        )
+    assert passed.summary == fresh.summary
+
+
+def test_injections_passed_in_bring_their_syringes_in_one_query(
+    alice, alice_actor, nora_actor, session, note, pat, django_assert_num_queries
+):
+    complete_checklist(nora_actor, session, weight_kg=D(50))
+    for label in "ABC":
+        syringe = Syringe.objects.create(
+            session=session,
+            label=label,
+            final_volume_ml=D(10),
+            dextrose_percent=D(15),
+            anaesthetics={"lidocaine": {"percent": "1", "epinephrine": False}},
+            created_by=alice,
+        )
+        injection = _lidocaine(alice_actor, note, 2, percent="0.5")
+        Injection.objects.filter(pk=injection.pk).update(syringe=syringe)
+    injections = list(Injection.objects.filter(note=note))
+    settings = ClinicSettings(clinic_id=pat.clinic_id)
+    with django_assert_num_queries(4):  # syringes, weight, limits, note
+        dose = session_dose_summary(session, patient=pat, injections=injections, settings=settings)
+    (lidocaine,) = dose.summary.agents
+    assert lidocaine.mg == 60  # each 2 mL from a 1% syringe, not the injection's 0.5%
 
 
 def test_the_clinic_chooses_when_to_warn(clinic, alice_actor, nora_actor, session, note):
@@ -292,6 +349,110 @@ def test_bupivacaine_and_lidocaine_together_are_over_though_each_is_under(
     ]
 
 
+# Under 18
+
+
+def test_under_18_signing_needs_a_physicians_dose_sign_off_even_at_10_percent(
+    alice_actor, session, note, pat
+):
+    _make_child(alice_actor, session, pat)
+    _lidocaine(alice_actor, note, "4.5", percent="0.5")  # 22.5 of 225 mg: 10%
+    dose = session_dose_summary(session)
+    assert (dose.child, dose.status, show_percent(dose.summary.combined_percent)) == (
+        True,
+        Status.OK,
+        "10",
+    )
+    assert _sign_errors(alice_actor, note) == [
+        "The patient is under 18 (age 15): record a physician's dose sign-off reason to sign, "
+        f"whatever the share of the ceiling (now 10% combined). {CHILD_SOURCE}."
+    ]
+    assert "[R44]" in CHILD_SOURCE
+    assert "[R65]" in CHILD_SOURCE
+
+    dose_override_record(
+        actor=alice_actor, note=note, reason="Osgood–Schlatter, 40 kg, parent present"
+    )
+    note_sign(actor=alice_actor, note=note)
+    note.refresh_from_db()
+    assert note.is_signed
+    assert note.dose_override_reason == "Osgood–Schlatter, 40 kg, parent present"
+
+
+def test_the_clinics_under_18_factor_reduces_a_childs_ceiling(
+    clinic, alice_actor, session, note, pat
+):
+    _settings(clinic, child_factor=D("0.5"))
+    _make_child(alice_actor, session, pat, age=12)
+    _lidocaine(alice_actor, note, 9)  # 90 mg
+    dose = session_dose_summary(session)
+    (lidocaine,) = dose.summary.agents
+    assert [(f.reason, f.value) for f in dose.summary.factors] == [("age 12 (under 18)", D("0.5"))]
+    assert _ceiling(lidocaine).mg == D("112.5")  # 4.5 × 50 = 225, × 0.5
+    assert _ceiling(lidocaine).working().endswith("× 0.50 for age 12 (under 18)")
+    assert show_percent(lidocaine.percent) == "80"
+
+
+def test_more_anaesthetic_after_a_childs_sign_off_needs_a_new_one(alice_actor, session, note, pat):
+    _make_child(alice_actor, session, pat)
+    _lidocaine(alice_actor, note, "4.5", percent="0.5")
+    dose_override_record(actor=alice_actor, note=note, reason="Adolescent, monitored")
+    _lidocaine(alice_actor, note, "4.5", percent="0.5")  # now 20%
+
+    assert _sign_errors(alice_actor, note) == [
+        "The anaesthetic total rose to 20% of the ceiling after the dose sign-off was recorded "
+        "for 10%: record a new dose sign-off reason to sign."
+    ]
+
+
+def test_a_child_over_the_ceiling_needs_one_sign_off_that_says_both(
+    alice_actor, session, note, pat
+):
+    _make_child(alice_actor, session, pat)
+    _lidocaine(alice_actor, note, 24)  # 240 of 225 mg
+    (message,) = _sign_errors(alice_actor, note)
+    assert message.startswith(
+        "The patient is under 18 (age 15): record a physician's dose sign-off reason to sign, "
+        "whatever the share of the ceiling (now 106.7% combined, over the ceiling)."
+    )
+    dose_override_record(actor=alice_actor, note=note, reason="Justified and monitored")
+    note_sign(actor=alice_actor, note=note)
+
+
+def test_a_childs_dose_sign_off_needs_anaesthetic_to_sign_off(alice_actor, session, note, pat):
+    _make_child(alice_actor, session, pat)
+    with pytest.raises(ValidationError) as exc:
+        dose_override_record(actor=alice_actor, note=note, reason="In advance")
+    assert exc.value.messages == [
+        "No local anaesthetic is recorded yet, so there is no dose to sign off."
+    ]
+
+
+def test_a_childs_dose_sign_off_needs_a_reason_named_on_its_field(alice_actor, session, note, pat):
+    _make_child(alice_actor, session, pat)
+    _lidocaine(alice_actor, note, 1)
+    with pytest.raises(ValidationError) as exc:
+        dose_override_record(actor=alice_actor, note=note, reason=" ")
+    assert exc.value.message_dict == {"reason": ["Give the reason for the dose sign-off."]}
+
+
+def test_a_patient_who_has_turned_18_signs_without_a_dose_sign_off(alice_actor, session, note, pat):
+    _make_child(alice_actor, session, pat, age=18)
+    _lidocaine(alice_actor, note, "4.5", percent="0.5")
+    assert not session_dose_summary(session).child
+    note_sign(actor=alice_actor, note=note)
+
+
+@pytest.mark.parametrize("who", ["nora_actor", "pete_actor", "adam_actor"])
+def test_only_a_physician_records_a_childs_dose_sign_off(
+    request, alice_actor, session, note, pat, who
+):
+    _make_child(alice_actor, session, pat)
+    _lidocaine(alice_actor, note, 1)
+    with pytest.raises(PermissionDenied):
+        dose_override_record(actor=request.getfixturevalue(who), note=note, reason="Because")
+
+
 # The clinic's limits
 
 
@@ -331,6 +492,7 @@ def test_a_manager_sets_a_limit_audited_without_a_patient(adam, adam_actor, clin
         ({"mg_per_kg": None}, "mg_per_kg"),
         ({"cap_mg": 0}, "cap_mg"),
         ({"mg_per_kg_epinephrine": None, "cap_mg_epinephrine": 500}, "mg_per_kg_epinephrine"),
+        ({"cap_mg_epinephrine": None}, "cap_mg_epinephrine"),
         ({"source": " "}, "source"),
     ],
 )
@@ -347,6 +509,72 @@ def test_an_impossible_limit_is_refused_on_its_field(adam_actor, values, field):
         anaesthetic_limit_update(actor=adam_actor, agent="lidocaine", **(fields | values))
     assert field in exc.value.message_dict
     assert not AnaestheticLimit.objects.exists()
+
+
+LIDOCAINE_LIMIT = {
+    "mg_per_kg": D("4.5"),
+    "cap_mg": 300,
+    "mg_per_kg_epinephrine": D(7),
+    "cap_mg_epinephrine": 500,
+    "source": "Label",
+    "verified": False,
+}
+
+
+def test_with_a_plain_cap_the_epinephrine_cap_is_required_and_says_why(adam_actor):
+    with pytest.raises(ValidationError) as exc:
+        anaesthetic_limit_update(
+            actor=adam_actor, agent="lidocaine", **(LIDOCAINE_LIMIT | {"cap_mg_epinephrine": None})
+        )
+    assert exc.value.message_dict == {
+        "cap_mg_epinephrine": [
+            "Give the maximum with epinephrine too: the limit without epinephrine has one, and "
+            "without it the ceiling with epinephrine would rise with weight alone."
+        ]
+    }
+
+
+def test_emptying_only_the_epinephrine_cap_of_a_saved_limit_is_refused(adam_actor, clinic):
+    anaesthetic_limit_update(actor=adam_actor, agent="lidocaine", **LIDOCAINE_LIMIT)
+    with pytest.raises(ValidationError) as exc:
+        anaesthetic_limit_update(
+            actor=adam_actor,
+            agent="lidocaine",
+            mg_per_kg=D("4.5"),
+            source="Label",
+            cap_mg_epinephrine=None,
+        )
+    assert "cap_mg_epinephrine" in exc.value.message_dict
+    assert AnaestheticLimit.objects.get(clinic=clinic, agent="lidocaine").cap_mg_epinephrine == 500
+
+
+def test_without_a_plain_cap_the_epinephrine_cap_may_stay_empty(adam_actor, clinic):
+    anaesthetic_limit_update(
+        actor=adam_actor,
+        agent="ropivacaine",
+        **(LIDOCAINE_LIMIT | {"cap_mg": None, "cap_mg_epinephrine": None}),
+    )
+    assert AnaestheticLimit.objects.get(clinic=clinic, agent="ropivacaine").cap_mg is None
+
+
+def test_a_saved_limit_missing_its_epinephrine_cap_falls_back_to_the_plain_cap(
+    clinic, alice_actor, nora_actor, session, note
+):
+    AnaestheticLimit.objects.create(  # saved before the cap was required
+        clinic=clinic,
+        agent="lidocaine",
+        mg_per_kg=D("4.5"),
+        cap_mg=300,
+        mg_per_kg_epinephrine=D(7),
+        cap_mg_epinephrine=None,
+        source="Old row",
+    )
+    complete_checklist(nora_actor, session, weight_kg=D(100))
+    _lidocaine(alice_actor, note, 16, epinephrine=True)
+    _lidocaine(alice_actor, note, 15, epinephrine=True)  # 310 mg in all
+    (lidocaine,) = session_dose_summary(session).summary.agents
+    assert _ceiling(lidocaine).mg == 300  # not 7 mg/kg × 100 kg = 700 mg
+    assert lidocaine.status == Status.OVER
 
 
 def test_an_unknown_agent_is_refused(adam_actor):

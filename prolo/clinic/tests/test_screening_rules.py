@@ -18,7 +18,9 @@ from prolo.clinic.safety.screening import (
     Severity,
     StockFacts,
     Thresholds,
+    hand_entered_ingredients,
     screen,
+    stock_findings,
 )
 
 TODAY = dt.date(2025, 6, 15)
@@ -89,6 +91,7 @@ POSITIVE = {
         Severity.ABSOLUTE,
     ),
     "latex-allergy": (context(allergies=(AllergyFact("Latex", "latex"),)), Severity.RELATIVE),
+    "other-allergy": (context(allergies=(AllergyFact("Penicillin", "other"),)), Severity.RELATIVE),
     "antiseptic-allergy": (
         context(allergies=(AllergyFact("Chlorhexidine", "antiseptic"),)),
         Severity.RELATIVE,
@@ -154,6 +157,7 @@ NEGATIVE = {
     ),
     "prp-platelet-disorder": context(answers=answers(platelet_disorder=True)),  # not PRP
     "latex-allergy": context(allergies=(AllergyFact("Plasters", "other"),)),
+    "other-allergy": context(allergies=(AllergyFact("Chlorhexidine", "antiseptic"),)),
     "antiseptic-allergy": context(allergies=(AllergyFact("Plasters", "other"),)),
     "bleeding-risk": context(
         medications=(Medicine("Ibuprofen", "nsaid"), Medicine("Ramipril", "other"))
@@ -231,6 +235,129 @@ def test_latex_and_antiseptic_allergies_are_cautions_not_blocks(category):
     assert [f.severity for f in findings] == [Severity.RELATIVE]
 
 
+# Allergies filed under "Other": a caution, and a block when the text names an ingredient.
+
+BUPIVACAINE = StockFacts("Bupivacaine 0.5%", frozenset({"amide_anaesthetic"}))
+
+
+def _other(substance: str) -> AllergyFact:
+    return AllergyFact(substance, "other", "Other")
+
+
+@pytest.mark.parametrize(
+    ("substance", "stock"),
+    [
+        ("Lidocaine", LIDOCAINE),
+        ("LIGNOCAINE (dental block)", LIDOCAINE),
+        ("bupivacaine hydrochloride", BUPIVACAINE),
+        ("Dextrose", D50),
+        ("Corn starch", D50),
+        ("Sodium chloride", SALINE),  # words of the stock's name
+        ("Bacteriostatic 0.9% sodium chloride", BACTERIOSTATIC),  # the stock's whole name
+    ],
+)
+def test_an_other_allergy_naming_an_ingredient_is_absolute(substance, stock):
+    findings = screen(context(stocks=(stock,), allergies=(_other(substance),)))
+
+    assert [(f.rule, f.severity) for f in findings] == [
+        ("ingredient-allergy", Severity.ABSOLUTE),
+        ("other-allergy", Severity.RELATIVE),
+    ]
+    assert findings[0].detail.startswith(f"{substance} (Other): ")
+    assert stock.name in findings[0].detail
+    assert findings[1].detail == f"Recorded: {substance}."
+
+
+@pytest.mark.parametrize(
+    ("substance", "stock"),
+    [
+        ("Penicillin", D50),
+        ("Cornflower pollen", D50),  # a whole word only: "corn" is not in it
+        ("Lidocaine", SALINE),  # names an anaesthetic, none is planned
+        ("1%", LIDOCAINE),  # numbers alone name nothing
+        ("The", StockFacts("Dextrose (the course type)", frozenset({"corn"}))),
+    ],
+)
+def test_an_other_allergy_naming_no_planned_ingredient_is_only_a_caution(substance, stock):
+    findings = screen(context(stocks=(stock,), allergies=(_other(substance),)))
+
+    assert [(f.rule, f.severity) for f in findings] == [("other-allergy", Severity.RELATIVE)]
+
+
+def test_an_other_allergy_is_listed_by_its_text():
+    (finding,) = screen(context(allergies=(_other("Elastoplast"),)))
+
+    assert finding.text == "Allergy recorded as 'Other': check it against the planned solutions"
+    assert finding.detail == "Recorded: Elastoplast."
+
+
+# What one syringe or hand-entered injection holds, screened as it is recorded.
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            ("25", "none", "0", "saline"),
+            [
+                ("dextrose_percent", "Hand-entered dextrose 25%", {"corn"}),
+                ("diluent", "Hand-entered 0.9% saline", set()),
+            ],
+        ),
+        (
+            ("0", "lidocaine", "1.00", "none"),
+            [("anaesthetic", "Hand-entered lidocaine 1%", {"amide_anaesthetic"})],
+        ),
+        (
+            ("12.5", "ropivacaine", "0.2", "bacteriostatic_water"),
+            [
+                ("dextrose_percent", "Hand-entered dextrose 12.5%", {"corn"}),
+                ("anaesthetic", "Hand-entered ropivacaine 0.2%", {"amide_anaesthetic"}),
+                (
+                    "diluent",
+                    "Hand-entered bacteriostatic water (benzyl alcohol)",
+                    {"benzyl_alcohol"},
+                ),
+            ],
+        ),
+        (("not a number", "laughing gas", None, ["saline"]), []),
+    ],
+)
+def test_a_hand_entered_injection_is_read_as_its_ingredients(fields, expected):
+    dextrose, agent, strength, diluent = fields
+
+    ingredients = hand_entered_ingredients(
+        dextrose_percent=dextrose, anaesthetic=agent, anaesthetic_percent=strength, diluent=diluent
+    )
+
+    assert [(name, f.name, set(f.allergens)) for name, f in ingredients] == expected
+
+
+def test_one_stocks_findings_name_each_allergy_it_breaks():
+    allergies = (
+        AllergyFact("Lidocaine", "local_anaesthetic", "Local anaesthetic"),
+        AllergyFact("Parabens", "preservative", "Preservative"),
+        AllergyFact("Corn", "corn_dextrose", "Corn / dextrose"),
+    )
+
+    findings = stock_findings(allergies, LIDOCAINE, site_codes={"knee-ia"})
+
+    assert [(f.rule, f.severity, f.detail) for f in findings] == [
+        (
+            "ingredient-allergy",
+            Severity.ABSOLUTE,
+            "Lidocaine (Local anaesthetic): Lidocaine 1% (multi-dose vial) contains an amide "
+            "local anaesthetic.",
+        ),
+        (
+            "ingredient-allergy",
+            Severity.ABSOLUTE,
+            "Parabens (Preservative): Lidocaine 1% (multi-dose vial) contains a paraben "
+            "preservative.",
+        ),
+    ]
+
+
 def test_an_antiplatelet_and_a_bleeding_disorder_are_both_listed():
     ctx = context(
         medications=(Medicine("Clopidogrel", "antiplatelet"),),
@@ -246,6 +373,13 @@ def test_systemic_steroids_count_as_immunosuppression():
     ctx = context(medications=(Medicine("Prednisolone", "systemic_steroid"),))
 
     assert rules_found(ctx) == {"immunosuppression"}
+
+
+@pytest.mark.parametrize(("site", "found"), [("lumbar-facet", True), ("si-posterior", False)])
+def test_one_stocks_findings_include_benzyl_alcohol_at_a_planned_spinal_site(site, found):
+    findings = stock_findings((), BACTERIOSTATIC, site_codes={"knee-ia", site})
+
+    assert [f.rule for f in findings] == (["benzyl-alcohol-spinal"] if found else [])
 
 
 # Boundaries.
@@ -360,6 +494,13 @@ def test_benzyl_alcohol_is_blocked_only_at_spinal_sites(site, found):
 
 def test_a_spinal_site_without_benzyl_alcohol_is_fine():
     assert screen(context(site_codes=frozenset({"caudal-epidural"}))) == []
+
+
+def test_benzyl_alcohol_already_injected_at_an_uncoded_site_is_found():
+    (finding,) = screen(context(benzyl_alcohol_sites=frozenset({"other"})))
+
+    assert (finding.rule, finding.severity) == ("benzyl-alcohol-spinal", Severity.ABSOLUTE)
+    assert "uncoded site ('Other site')" in finding.detail
 
 
 def test_benzyl_alcohol_already_injected_at_a_spinal_site_is_found():

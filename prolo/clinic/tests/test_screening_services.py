@@ -12,6 +12,7 @@ from django.utils import timezone
 from prolo.clinic.models import (
     AuditEvent,
     Checklist,
+    Injection,
     Screening,
     StockProduct,
     Syringe,
@@ -33,6 +34,7 @@ from prolo.clinic.services.screening import (
 )
 from prolo.clinic.services.sessions import checklist_save, note_sign
 from prolo.clinic.services.settings import settings_for
+from prolo.clinic.services.syringes import syringe_draw_up
 from prolo.testing import (
     add_injection,
     complete_checklist,
@@ -472,7 +474,8 @@ def test_a_nurse_saves_cautions_but_the_checklist_waits_for_a_physician(
     assert sign_blockers(session) == [
         "The screening's cautions need a physician's acknowledgement. Relative "
         "contraindications: Anticoagulant or antiplatelet medication, or a bleeding disorder. "
-        "Apixaban (anticoagulant)."
+        "Apixaban (anticoagulant). A physician acknowledges them by saving the checklist again "
+        "with the reason for going ahead."
     ]
 
 
@@ -619,3 +622,338 @@ def test_signing_is_refused_with_the_screenings_reason(alice_actor, nora_actor, 
         "Contraindicated, do not inject: Active infection at or near the injection site. "
         "Reported at today's screening.",
     ]
+
+
+# Screening again as the session goes on: drawing up, each injection, signing.
+
+ALLERGY_BLOCK = (
+    "Contraindicated, do not inject: Allergy to an ingredient of the planned solutions. "
+)
+
+
+def _draw_up(actor, session, catalogue, anaesthetic="Lidocaine 1% (MPF)", **overrides):
+    fields = {
+        "label": "A",
+        "final_volume_ml": Decimal(10),
+        "target_dextrose_percent": Decimal(15),
+        "dextrose_stock": catalogue["Dextrose 50% (D50)"],
+        "anaesthetic_stock": catalogue[anaesthetic],
+        "target_anaesthetic_percent": Decimal("0.5"),
+        "diluent_stock": catalogue["0.9% sodium chloride"],
+    }
+    fields.update(overrides)
+    return syringe_draw_up(actor=actor, session=session, **fields)
+
+
+@pytest.fixture
+def lidocaine_free_session(alice_actor, nora_actor, pat, evaluation, catalogue):
+    """A course planned with D50 and saline only, its first checklist completed clear."""
+    stocks = [catalogue["Dextrose 50% (D50)"], catalogue["0.9% sodium chloride"]]
+    session = _plan(alice_actor, pat, evaluation, planned_stocks=stocks).sessions.get(number=1)
+    complete_checklist(nora_actor, session)
+    return session
+
+
+def _lidocaine_allergy(actor, patient, category="local_anaesthetic"):
+    allergy_add(actor=actor, patient=patient, substance="Lidocaine", category=category)
+
+
+def test_lidocaine_cannot_be_drawn_up_for_a_lidocaine_allergic_patient(
+    alice_actor, pat, catalogue, lidocaine_free_session
+):
+    _lidocaine_allergy(alice_actor, pat)
+
+    with pytest.raises(ValidationError) as exc:
+        _draw_up(alice_actor, lidocaine_free_session, catalogue)
+
+    assert exc.value.message_dict == {
+        "anaesthetic_stock": [
+            ALLERGY_BLOCK + "Lidocaine (Local anaesthetic): Lidocaine 1% (MPF) contains an amide "
+            "local anaesthetic."
+        ]
+    }
+    assert not Syringe.objects.exists()
+
+
+def test_a_stock_the_recipe_does_not_use_is_not_screened_at_draw_up(
+    alice_actor, pat, catalogue, lidocaine_free_session
+):
+    _lidocaine_allergy(alice_actor, pat)
+
+    syringe = _draw_up(
+        alice_actor, lidocaine_free_session, catalogue, target_anaesthetic_percent=Decimal(0)
+    )
+
+    assert syringe.anaesthetics == {}
+
+
+def test_an_injection_from_a_lidocaine_syringe_is_refused_once_the_allergy_is_known(
+    alice_actor, pat, catalogue, lidocaine_free_session
+):
+    syringe = _draw_up(alice_actor, lidocaine_free_session, catalogue)
+    note = make_note(alice_actor, lidocaine_free_session)
+    _lidocaine_allergy(alice_actor, pat)
+
+    with pytest.raises(ValidationError) as exc:
+        add_injection(alice_actor, note, syringe=syringe)
+
+    (message,) = exc.value.message_dict["syringe"]
+    assert message.startswith(ALLERGY_BLOCK)
+    assert not Injection.objects.exists()
+
+
+def test_signing_screens_a_syringe_drawn_and_an_allergy_added_after_the_checklist(
+    alice_actor, pat, catalogue, lidocaine_free_session
+):
+    note = make_note(alice_actor, lidocaine_free_session)
+    add_injection(
+        alice_actor, note, syringe=_draw_up(alice_actor, lidocaine_free_session, catalogue)
+    )
+    _lidocaine_allergy(alice_actor, pat)
+
+    with pytest.raises(ValidationError) as exc:
+        note_sign(actor=alice_actor, note=note)
+
+    assert exc.value.messages == [
+        ALLERGY_BLOCK + "Lidocaine (Local anaesthetic): Lidocaine 1% (MPF) contains an amide "
+        "local anaesthetic."
+    ]
+
+
+def test_a_benzyl_alcohol_syringe_cannot_be_drawn_up_for_a_low_back_course(
+    alice_actor, pat, evaluation, catalogue
+):
+    course = _plan(alice_actor, pat, evaluation, target_region="lumbar_si")
+    bacteriostatic = catalogue["Bacteriostatic 0.9% sodium chloride"]
+
+    with pytest.raises(ValidationError) as exc:
+        _draw_up(
+            alice_actor, course.sessions.get(number=1), catalogue, diluent_stock=bacteriostatic
+        )
+
+    (message,) = exc.value.message_dict["diluent_stock"]
+    assert message.startswith(
+        "Contraindicated, do not inject: Benzyl-alcohol preservative at a spinal, epidural or "
+        "caudal site. Bacteriostatic 0.9% sodium chloride contains benzyl alcohol; the planned "
+        "sites include Caudal epidural space, "
+    )
+    assert not Syringe.objects.exists()
+
+
+@pytest.fixture
+def saline_session(alice_actor, nora_actor, pat, evaluation):
+    session = _plan(alice_actor, pat, evaluation, course_type="saline").sessions.get(number=1)
+    complete_checklist(nora_actor, session)
+    return session
+
+
+def test_a_hand_entered_dextrose_injection_is_refused_for_a_corn_allergic_patient(
+    alice_actor, pat, saline_session
+):
+    allergy_add(actor=alice_actor, patient=pat, substance="Corn", category="corn_dextrose")
+    note = make_note(alice_actor, saline_session)
+
+    with pytest.raises(ValidationError) as exc:
+        add_injection(alice_actor, note, dextrose_percent=Decimal(25))
+
+    assert exc.value.message_dict == {
+        "dextrose_percent": [
+            ALLERGY_BLOCK + "Corn (Corn / dextrose): Hand-entered dextrose 25% contains corn "
+            "(dextrose is made from corn)."
+        ]
+    }
+    assert not Injection.objects.exists()
+
+
+def test_signing_screens_hand_entered_injections(alice_actor, pat, saline_session):
+    note = make_note(alice_actor, saline_session)
+    add_injection(
+        alice_actor, note, dextrose_percent=Decimal(25), anaesthetic="none", anaesthetic_percent=0
+    )
+    allergy_add(actor=alice_actor, patient=pat, substance="Corn", category="corn_dextrose")
+
+    with pytest.raises(ValidationError) as exc:
+        note_sign(actor=alice_actor, note=note)
+
+    assert exc.value.messages == [
+        ALLERGY_BLOCK + "Corn (Corn / dextrose): Hand-entered dextrose 25% contains corn "
+        "(dextrose is made from corn)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("category", "overrides", "field"),
+    [
+        ("local_anaesthetic", {"anaesthetic": "bupivacaine"}, "anaesthetic"),
+        ("preservative", {"diluent": "bacteriostatic_water"}, "diluent"),
+    ],
+)
+def test_each_hand_entered_ingredient_is_screened_by_its_field(
+    alice_actor, pat, saline_session, category, overrides, field
+):
+    allergy_add(actor=alice_actor, patient=pat, substance="Recorded", category=category)
+    note = make_note(alice_actor, saline_session)
+
+    with pytest.raises(ValidationError) as exc:
+        add_injection(alice_actor, note, dextrose_percent=Decimal(0), **overrides)
+
+    assert list(exc.value.message_dict) == [field]
+
+
+def test_a_hand_entered_saline_injection_passes_a_corn_allergy(alice_actor, pat, saline_session):
+    allergy_add(actor=alice_actor, patient=pat, substance="Corn", category="corn_dextrose")
+    note = make_note(alice_actor, saline_session)
+    add_injection(alice_actor, note, dextrose_percent=Decimal(0))
+
+    signed = note_sign(actor=alice_actor, note=note)
+
+    assert signed.is_signed
+
+
+# Cautions at signing: covered by the checklist's acknowledgement, or new since.
+
+
+def test_a_caution_acknowledged_at_the_checklist_lets_the_note_sign(alice_actor, pat, session):
+    _on_apixaban(alice_actor, pat)
+    complete_checklist(alice_actor, session, acknowledgement=REASON)
+    note = make_note(alice_actor, session)
+    add_injection(alice_actor, note)
+
+    assert note_sign(actor=alice_actor, note=note).is_signed
+
+
+def test_another_medicine_under_an_acknowledged_rule_is_still_covered(alice_actor, pat, session):
+    _on_apixaban(alice_actor, pat)
+    complete_checklist(alice_actor, session, acknowledgement=REASON)
+    medication_add(
+        actor=alice_actor, patient=pat, name="Aspirin", dose="75 mg", drug_class="antiplatelet"
+    )
+
+    assert sign_blockers(session) == []
+
+
+def test_a_caution_new_since_the_checklist_blocks_signing_until_acknowledged(
+    alice_actor, nora_actor, pat, session
+):
+    complete_checklist(nora_actor, session)
+    note = make_note(alice_actor, session)
+    add_injection(alice_actor, note)
+    _on_apixaban(alice_actor, pat)
+
+    with pytest.raises(ValidationError) as exc:
+        note_sign(actor=alice_actor, note=note)
+
+    assert exc.value.messages == [
+        "Cautions found since the checklist was screened need a physician's acknowledgement. "
+        "Relative contraindications: Anticoagulant or antiplatelet medication, or a bleeding "
+        "disorder. Apixaban (anticoagulant). A physician acknowledges them by saving the "
+        "checklist again with the reason for going ahead."
+    ]
+    checklist_save(
+        actor=alice_actor, session=session, contraindications_rechecked=True, acknowledgement=REASON
+    )
+    assert note_sign(actor=alice_actor, note=note).is_signed
+
+
+def test_a_new_caution_under_another_rule_is_not_covered_by_the_acknowledgement(
+    alice_actor, pat, session
+):
+    _on_apixaban(alice_actor, pat)
+    complete_checklist(alice_actor, session, acknowledgement=REASON)
+    patient_history_update(actor=alice_actor, patient=pat, pregnancy="pregnant")
+
+    (blocker,) = sign_blockers(session)
+
+    assert blocker.startswith("Cautions found since the checklist was screened")
+    assert "Pregnancy. Pregnant, on the history." in blocker
+    assert "Apixaban" not in blocker
+
+
+def test_signing_reads_the_checklists_last_answers(alice_actor, nora_actor, session):
+    complete_checklist(nora_actor, session, answers={"inflammatory_flare": True})
+
+    (blocker,) = sign_blockers(session)
+
+    assert "Acute gout or inflammatory arthritis flare. Reported at today's screening." in blocker
+
+
+# Allergies filed under "Other".
+
+OTHER_CAUTION = "Allergy recorded as 'Other': check it against the planned solutions."
+
+
+def test_an_other_allergy_is_a_caution_naming_the_substance(alice_actor, pat, evaluation):
+    allergy_add(actor=alice_actor, patient=pat, substance="Penicillin", category="other")
+
+    with pytest.raises(ValidationError) as exc:
+        _plan(alice_actor, pat, evaluation)
+
+    (message,) = exc.value.message_dict["acknowledgement"]
+    assert f"{OTHER_CAUTION} Recorded: Penicillin." in message
+    course = _plan(alice_actor, pat, evaluation, acknowledgement=REASON)
+    assert [f["rule"] for f in course.screenings.get().findings] == ["other-allergy"]
+
+
+def test_lidocaine_filed_under_other_blocks_a_course_planning_lidocaine(
+    alice_actor, pat, evaluation, catalogue
+):
+    _lidocaine_allergy(alice_actor, pat, category="other")
+    stocks = [catalogue["Dextrose 50% (D50)"], catalogue["Lidocaine 1% (MPF)"]]
+
+    with pytest.raises(ValidationError) as exc:
+        _plan(alice_actor, pat, evaluation, planned_stocks=stocks, acknowledgement=REASON)
+
+    assert exc.value.messages == [
+        ALLERGY_BLOCK + "Lidocaine (Other): Lidocaine 1% (MPF) contains an amide local anaesthetic."
+    ]
+
+
+def test_lignocaine_filed_under_other_refuses_a_hand_entered_lidocaine_injection(
+    alice_actor, pat, evaluation
+):
+    course = _plan(alice_actor, pat, evaluation, course_type="saline")
+    note = make_note(alice_actor, course.sessions.get(number=1))
+    allergy_add(actor=alice_actor, patient=pat, substance="Lignocaine", category="other")
+
+    with pytest.raises(ValidationError) as exc:
+        add_injection(alice_actor, note, dextrose_percent=Decimal(0))
+
+    assert exc.value.message_dict == {
+        "anaesthetic": [
+            ALLERGY_BLOCK + "Lignocaine (Other): Hand-entered lidocaine 0.5% contains an amide "
+            "local anaesthetic."
+        ]
+    }
+
+
+def test_an_other_allergy_naming_a_planned_stock_blocks(alice_actor, pat, evaluation, catalogue):
+    allergy_add(actor=alice_actor, patient=pat, substance="Sodium morrhuate", category="other")
+    stocks = [catalogue["Dextrose 50% (D50)"], catalogue["Sodium morrhuate 5%"]]
+
+    with pytest.raises(ValidationError) as exc:
+        _plan(alice_actor, pat, evaluation, planned_stocks=stocks, acknowledgement=REASON)
+
+    assert exc.value.messages == [
+        ALLERGY_BLOCK + "Sodium morrhuate (Other): the allergy names Sodium morrhuate 5%."
+    ]
+
+
+# Benzyl alcohol recorded at an uncoded site.
+
+
+def test_benzyl_alcohol_recorded_at_an_other_site_blocks_signing(alice_actor, nora_actor, session):
+    complete_checklist(nora_actor, session)
+    note = make_note(alice_actor, session)
+    injection = add_injection(
+        alice_actor, note, site_code="other", site_detail="Caudal epidural", structure="other"
+    )
+    # Recorded before injection_add refused it (an older row).
+    Injection.objects.filter(pk=injection.pk).update(diluent="bacteriostatic_saline")
+
+    (blocker,) = sign_blockers(session)
+
+    assert blocker == (
+        "Contraindicated, do not inject: Benzyl-alcohol preservative at a spinal, epidural or "
+        "caudal site. Benzyl alcohol was injected at an uncoded site ('Other site'), which may "
+        "be spinal, epidural or caudal."
+    )

@@ -11,6 +11,7 @@ from prolo.clinic.models import (
     Checklist,
     Injection,
     ProcedureNote,
+    Syringe,
     WeightMeasurement,
 )
 from prolo.clinic.services.sessions import (
@@ -526,3 +527,48 @@ def test_benzyl_alcohol_diluent_is_refused_at_a_spinal_site_as_the_injection_is_
     add_injection(alice_actor, note, site_code="knee-mcl", diluent="bacteriostatic_saline")
     add_injection(alice_actor, note, site_code="lumbar-facet", diluent="saline")
     assert Injection.objects.filter(note=note).count() == 2
+
+
+@pytest.mark.parametrize("diluent", ["bacteriostatic_saline", "bacteriostatic_water"])
+def test_benzyl_alcohol_diluent_is_refused_at_an_other_site(alice_actor, note, diluent):
+    with pytest.raises(ValidationError) as refused:
+        add_injection(
+            alice_actor, note, site_code="other", site_detail="caudal epidural", diluent=diluent
+        )
+
+    (message,) = refused.value.message_dict["diluent"]
+    assert message == (
+        "Benzyl-alcohol preservative at a spinal, epidural or caudal site: 'Other site' "
+        "(caudal epidural) is not a coded site, so it may be spinal, epidural or caudal, where "
+        "benzyl alcohol must not be used [R26][R27]. Choose the coded site, or a "
+        "preservative-free diluent (0.9% saline or sterile water)."
+    )
+    assert not Injection.objects.filter(note=note).exists()
+
+
+def test_a_benzyl_alcohol_syringe_is_refused_at_an_other_site(alice_actor, alice, session, note):
+    syringe = Syringe.objects.create(
+        session=session,
+        label="A",
+        final_volume_ml=Decimal(10),
+        dextrose_percent=Decimal(15),
+        benzyl_alcohol=True,
+        created_by=alice,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        add_injection(alice_actor, note, syringe=syringe, site_code="other", site_detail="Coccyx")
+
+    (message,) = refused.value.message_dict["syringe"]
+    assert "'Other site' (Coccyx) is not a coded site" in message
+    assert message.endswith(
+        "or a syringe drawn up with a preservative-free diluent (0.9% saline or sterile water)."
+    )
+
+
+def test_a_preservative_free_diluent_is_accepted_at_an_other_site(alice_actor, note):
+    injection = add_injection(
+        alice_actor, note, site_code="other", site_detail="caudal epidural", diluent="saline"
+    )
+
+    assert injection.diluent == "saline"

@@ -6,11 +6,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404
 
-from prolo.clinic.models import AuditEvent, ClinicSettings, Injection, StockProduct, Syringe
-from prolo.clinic.services.catalogue import clinic_safety_install, stock_update
+from prolo.clinic.models import (
+    AuditEvent,
+    ClinicSettings,
+    Injection,
+    StockProduct,
+    Syringe,
+    SyringeIngredient,
+)
+from prolo.clinic.permissions import Perm
+from prolo.clinic.services.catalogue import clinic_safety_install, stock_add, stock_update
 from prolo.clinic.services.courses import course_set_status
-from prolo.clinic.services.syringes import syringe_draw_up
+from prolo.clinic.services.syringes import get_syringe, syringe_discard, syringe_draw_up
 from prolo.testing import add_injection, make_course, make_note, signed_session
 
 
@@ -265,3 +274,91 @@ def test_a_syringe_cannot_give_more_than_it_holds(alice_actor, session, stocks, 
         "Syringe A has 1.0 mL left (3.0 mL drawn up, 2.0 mL injected)."
     ]
     assert add_injection(alice_actor, note, syringe=syringe, volume_ml=Decimal(1)).pk
+
+
+def test_the_injections_diluent_is_what_the_stock_says_not_what_its_name_suggests(
+    alice_actor, session, stocks, note
+):
+    # A name that mentions water, for a stock the clinic says is saline; and the reverse.
+    saline = stock_add(
+        actor=alice_actor, name="NS (water-bath warmed)", kind="diluent", diluent="saline"
+    )
+    water = stock_add(
+        actor=alice_actor, name="Aqua ad iniectabilia", kind="diluent", diluent="sterile_water"
+    )
+    first = draw(alice_actor, session, stocks, diluent_stock=saline)
+    second = draw(alice_actor, session, stocks, label="B", diluent_stock=water)
+    assert add_injection(alice_actor, note, syringe=first).diluent == "saline"
+    assert add_injection(alice_actor, note, syringe=second).diluent == "sterile_water"
+
+
+def test_a_diluent_stock_that_does_not_say_which_it_is_is_refused_beside_the_syringe(
+    alice_actor, session, stocks, note
+):
+    syringe = draw(alice_actor, session, stocks)
+    StockProduct.objects.filter(pk=stocks["0.9% sodium chloride"].pk).update(diluent="none")
+    with pytest.raises(ValidationError) as refused:
+        add_injection(alice_actor, note, syringe=syringe)
+    assert "does not say which diluent" in refused.value.message_dict["syringe"][0]
+    assert not Injection.objects.filter(syringe=syringe).exists()
+
+
+# Discarding a syringe drawn up by mistake.
+
+WRONG = "Drawn up from D10W instead of D50"
+
+
+def test_a_syringe_drawn_up_by_mistake_is_discarded_with_its_reason_on_the_record(
+    nora_actor, session, stocks, pat
+):
+    syringe = draw(nora_actor, session, stocks)
+    syringe_discard(actor=nora_actor, syringe=syringe, reason=f"  {WRONG} ")
+    assert not Syringe.objects.exists()
+    assert not SyringeIngredient.objects.exists()
+    deleted = AuditEvent.objects.filter(patient=pat, action="delete").order_by("id")
+    assert [e.object_type for e in deleted] == ["syringeingredient"] * 3 + ["syringe"]
+    event = deleted.get(object_type="syringe")
+    assert (event.object_code, event.actor) == (str(syringe.code), nora_actor.user)
+    assert event.changes["reason"] == WRONG
+    assert event.changes["label"] == "A"
+
+
+def test_a_syringe_injected_from_cannot_be_discarded(alice_actor, session, stocks, note):
+    syringe = draw(alice_actor, session, stocks)
+    add_injection(alice_actor, note, syringe=syringe)
+    with pytest.raises(ValidationError, match="has been injected from") as refused:
+        syringe_discard(actor=alice_actor, syringe=syringe, reason=WRONG)
+    assert not hasattr(refused.value, "error_dict")  # about the syringe, not the reason
+    assert Syringe.objects.filter(pk=syringe.pk).exists()
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "r" * 301])
+def test_discarding_needs_a_reason_of_at_most_300_characters(alice_actor, session, stocks, reason):
+    syringe = draw(alice_actor, session, stocks)
+    with pytest.raises(ValidationError) as refused:
+        syringe_discard(actor=alice_actor, syringe=syringe, reason=reason)
+    assert "reason" in refused.value.message_dict
+    assert Syringe.objects.filter(pk=syringe.pk).exists()
+
+
+def test_a_physiotherapist_may_not_discard_a_syringe(alice_actor, pete_actor, session, stocks):
+    syringe = draw(alice_actor, session, stocks)
+    with pytest.raises(PermissionDenied):
+        syringe_discard(actor=pete_actor, syringe=syringe, reason=WRONG)
+    assert Syringe.objects.filter(pk=syringe.pk).exists()
+
+
+def test_a_syringe_of_a_stopped_course_stays_on_the_record(alice_actor, session, stocks):
+    syringe = draw(alice_actor, session, stocks)
+    # Stopping the course cancels its sessions still booked: the record is closed.
+    course_set_status(actor=alice_actor, course=session.course, status="stopped", reason="Moved")
+    with pytest.raises(ValidationError, match="cancelled"):
+        syringe_discard(actor=alice_actor, syringe=syringe, reason=WRONG)
+    assert Syringe.objects.filter(pk=syringe.pk).exists()
+
+
+def test_another_clinics_syringe_is_not_found(alice_actor, charlie_actor, session, stocks):
+    syringe = draw(alice_actor, session, stocks)
+    with pytest.raises(Http404):
+        get_syringe(charlie_actor, syringe.code, Perm.DRAW_UP)
+    assert get_syringe(alice_actor, syringe.code, Perm.DRAW_UP) == syringe

@@ -14,17 +14,39 @@ from prolo.staff.forms import DoseOverrideForm
 
 register = template.Library()
 
-
-@register.simple_tag
-def session_dose(session: TreatmentSession) -> SessionDose:
-    return session_dose_summary(session)
+CHILD_LABEL = "Reason for the dose sign-off (under 18)"
+CHILD_HELP = (
+    "Why this anaesthetic dose is right for a patient under 18. Recorded in the audit trail "
+    "with your name. It covers the total as it is now: more anaesthetic afterwards needs a new "
+    "sign-off."
+)
 
 
 @register.simple_tag(takes_context=True)
-def dose_override_form(context: template.Context) -> forms.Form:
-    """The override form the page was re-rendered with (with its errors), or a blank one."""
+def session_dose(context: template.Context, session: TreatmentSession) -> SessionDose:
+    """The session's dose summary, from the patient, note and injections the page has loaded."""
+    injections = context.get("injections")
+    note = context.get("note")
+    return session_dose_summary(
+        session,
+        patient=context.get("patient"),
+        note=note,
+        injections=injections if note is not None and injections is not None else None,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def dose_override_form(context: template.Context, child: bool = False) -> forms.Form:
+    """The override form the page was re-rendered with (with its errors), or a blank one;
+    worded as the dose sign-off for a patient under 18."""
     bound = (context.get("forms") or {}).get("dose_override")
-    return bound if bound is not None else DoseOverrideForm(prefix="dose")
+    form = bound if bound is not None else DoseOverrideForm(prefix="dose")
+    if child:
+        # Both the field and its bound field: a validated form has already made the latter.
+        for part in (form.fields["reason"], form["reason"]):
+            part.label = CHILD_LABEL
+            part.help_text = CHILD_HELP
+    return form
 
 
 @register.filter
@@ -59,4 +81,5 @@ def dose_sources() -> dict[str, Any]:
         "factor": dosing.FACTOR_SOURCE,
         "additive": dosing.ADDITIVE_SOURCE,
         "epinephrine": dosing.EPINEPHRINE_RULE,
+        "child": dosing.CHILD_SOURCE,
     }

@@ -307,12 +307,16 @@ def _settings_form(w: World) -> Data:
         "syringe_precision_ml": "0.1",
         "weight_max_age_days": "30",
         "dose_warn_percent": "80",
+        "child_factor": "1.00",
         "elderly_age": "65",
         "elderly_factor": "0.8",
         "hepatic_factor": "1.00",
         "cardiac_factor": "1.00",
         "nsaid_stop_days_before": "4",
         "nsaid_avoid_days_after": "7",
+        "prp_nsaid_stop_days_before": "4",
+        "prp_nsaid_avoid_days_after": "7",
+        "heavy_loading_days": "3",
         "flare_typical_days": "3",
         "flare_max_days": "7",
         "heat_pack_min_minutes": "10",
@@ -424,6 +428,7 @@ def _stock_form(w: World) -> Data:
         "dextrose_percent": "25",
         "anaesthetic": "none",
         "anaesthetic_percent": "0",
+        "diluent": "none",
         "osmolarity": "1263",
         "allergens": ["corn"],
         "notes": "Ready-mixed vial",
@@ -447,6 +452,12 @@ def _strength_of_a_drawn_up_stock(w: World) -> Data:
 
 
 STOCK_BOOLEANS = frozenset({"epinephrine", "high_risk", "active"})
+
+
+def _injected_from(w: World) -> Data:
+    add_injection(w.actor, w.session.note, syringe=w.syringe, volume_ml=Decimal(1))
+    return {}
+
 
 BAD_DATES = {"date 2026-02-30": "2026-02-30", "date 'yesterday'": "yesterday"}
 BAD_DECIMALS = {"NaN": "NaN", "Infinity": "Infinity", "1e400": "1e400"}
@@ -858,6 +869,15 @@ ENDPOINTS: dict[str, Endpoint] = {
             "lot of 61 characters": {"syringe-dextrose_lot": "L" * 61},
         },
     ),
+    "syringe-discard": Endpoint(
+        url=lambda w: reverse("staff:syringe-discard", args=[w.syringe.code]),
+        valid=lambda w: {"discard-reason": "Drawn up from D10W instead of D50"},
+        absurd={
+            "blank reason": {"discard-reason": "   "},
+            "reason of 301 characters": {"discard-reason": "r" * 301},
+            "a syringe already injected from": _injected_from,
+        },
+    ),
     "stock-new": Endpoint(
         url=lambda w: reverse("staff:stock-new"),
         valid=_stock_form,
@@ -887,6 +907,9 @@ ENDPOINTS: dict[str, Endpoint] = {
             "osmolarity -1": {"osmolarity": "-1"},
             "osmolarity 2.5": {"osmolarity": "2.5"},
             "wrong allergen choice": {"allergens": ["peanut"]},
+            "wrong diluent choice": {"diluent": "vodka"},
+            "a diluent code on a dextrose stock": {"diluent": "saline"},
+            "a diluent stock not saying which": {"kind": "diluent", "dextrose_percent": "0"},
             "source of 201 characters": {"source": "s" * 201},
             "notes of 301 characters": {"notes": "n" * 301},
         },

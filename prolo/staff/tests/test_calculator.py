@@ -142,6 +142,7 @@ def test_a_clinic_admin_adds_a_stock(adam, client_for, stocks):
         "dextrose_percent": "25",
         "anaesthetic": "none",
         "anaesthetic_percent": "0",
+        "diluent": "none",
         "osmolarity": "1263",
         "allergens": ["corn"],
         "source": "Vial label",

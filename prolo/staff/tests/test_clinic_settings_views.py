@@ -19,12 +19,16 @@ def _form(**changes: str) -> dict[str, str]:
         "syringe_precision_ml": "0.1",
         "weight_max_age_days": "30",
         "dose_warn_percent": "80",
+        "child_factor": "1.00",
         "elderly_age": "65",
         "elderly_factor": "1.00",
         "hepatic_factor": "1.00",
         "cardiac_factor": "1.00",
         "nsaid_stop_days_before": "3",
         "nsaid_avoid_days_after": "7",
+        "prp_nsaid_stop_days_before": "4",
+        "prp_nsaid_avoid_days_after": "7",
+        "heavy_loading_days": "3",
         "flare_typical_days": "3",
         "flare_max_days": "7",
         "heat_pack_min_minutes": "10",
@@ -69,6 +73,61 @@ def test_a_manager_sees_the_form_with_defaults_in_the_help(adam, client_for):
     assert "Change the settings" in html
     assert "Default 3 days." in html
     assert "Default 10 minutes. Unverified — clinic practice" in html
+
+
+def test_the_prp_and_heavy_loading_days_are_settings_with_their_sources(adam, client_for):
+    html = client_for(adam).get(reverse(URL)).content.decode()
+    assert "PRP: stop anti-inflammatories at least (days before)" in html
+    assert "PRP: avoid anti-inflammatories at least (days after)" in html
+    assert "No heavy loading after deep injections (days)" in html
+    assert "stop them 3–4 days before [R104]" in html
+    assert "about 3 days after deep injections [R106][R108]" in html
+    assert "Default 4 days." in html
+
+
+def test_a_changed_heavy_loading_setting_shows_in_the_session_plan(
+    adam, nora, alice_actor, pat, client_for
+):
+    session = make_course(alice_actor, pat, start_date=dt.date(2026, 3, 2)).sessions.get(number=1)
+    client_for(adam).post(reverse(URL), _form(heavy_loading_days="5"))
+    html = client_for(nora).get(reverse("staff:session-detail", args=[session.code])).content
+    assert "For about 5 days, until Saturday 7 March 2026" in html.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("heavy_loading_days", "0"),
+        ("heavy_loading_days", "29"),
+        ("prp_nsaid_stop_days_before", "29"),
+        ("prp_nsaid_avoid_days_after", "91"),
+    ],
+)
+def test_prp_and_heavy_loading_days_out_of_range_are_refused_beside_the_field(
+    adam, client_for, field, value
+):
+    response = client_for(adam).post(reverse(URL), _form(**{field: value}))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert not ClinicSettings.objects.exists()
+
+
+def test_the_note_form_states_the_clinics_heat_pack_times_as_its_unverified_practice(
+    adam, alice, alice_actor, pat, client_for
+):
+    session = make_course(alice_actor, pat).sessions.get(number=1)
+    client_for(adam).post(
+        reverse(URL), _form(heat_pack_min_minutes="5", heat_pack_max_minutes="20")
+    )
+    response = client_for(alice).get(reverse("staff:session-detail", args=[session.code]))
+    note_form = response.context["forms"]["note"]
+    assert note_form.initial["heat_pack_minutes"] == 20
+    html = response.content.decode()
+    assert (
+        "This clinic&#x27;s practice: 5–20 minutes after the injections (unverified; clinic "
+        "setting)." in html
+    )
+    assert "Usually 10–15 minutes" not in html
 
 
 def test_a_manager_changes_a_setting_and_the_change_is_audited(adam, client_for, clinic):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from prolo.clinic.models import AnaestheticLimit, AuditEvent
+from prolo.clinic.models import AnaestheticLimit, AuditEvent, Syringe
+from prolo.clinic.services.sessions import injection_add
 from prolo.testing import add_injection, complete_checklist, make_course, make_note
 
 D = Decimal
@@ -146,6 +151,135 @@ def test_without_a_recent_weight_the_page_says_so(alice, alice_actor, pat, clien
     assert "No recent weight." in page
     assert "the note cannot be signed" in page
     assert "Cannot be worked out" in page
+
+
+# Under 18
+
+
+@pytest.fixture
+def child_session(alice_actor, pat):
+    """Pat at 15 (born 1 January), weighed 50 kg, the paediatric caution acknowledged."""
+    today = timezone.localdate()
+    type(pat).objects.filter(pk=pat.pk).update(date_of_birth=dt.date(today.year - 15, 1, 1))
+    session = make_course(alice_actor, pat, acknowledgement="Guardian consents").sessions.get(
+        number=1
+    )
+    complete_checklist(alice_actor, session, weight_kg=D(50), acknowledgement="Guardian consents")
+    return session
+
+
+def test_under_18_the_page_asks_for_a_dose_sign_off_even_far_below_the_ceiling(
+    alice, alice_actor, child_session, client_for
+):
+    note = make_note(alice_actor, child_session)
+    _inject(alice_actor, note, "4.5", percent="0.5")  # 22.5 of 225 mg: 10%
+    page = _page(client_for(alice), child_session)
+    assert "Within the ceiling" in page
+    assert "Under 18: a physician's dose sign-off is needed" in page
+    assert (
+        "The patient is 15, under 18. The limits are adult doses; the Xylocaine label [R44]" in page
+    )
+    assert "[R65]" in page
+    assert "× 1.00 for age 15 (under 18)" in page
+    assert (
+        "The note cannot be signed until a physician records the reason for this dose (10%" in page
+    )
+    assert "Reason for the dose sign-off (under 18) (required)" in page
+    assert "Record the dose sign-off" in page
+
+
+def test_a_childs_note_signs_once_the_physician_records_the_dose_sign_off(
+    alice, alice_actor, child_session, client_for
+):
+    note = make_note(alice_actor, child_session)
+    _inject(alice_actor, note, "4.5", percent="0.5")
+    client = client_for(alice)
+    sign = reverse("staff:note-sign", args=[child_session.code])
+    response = client.post(sign)
+    assert response.status_code == 400
+    assert "The patient is under 18 (age 15): record a physician&#x27;s dose sign-off" in (
+        response.content.decode()
+    )
+
+    override = reverse("staff:dose-override", args=[child_session.code])
+    response = client.post(override, {"dose-reason": "Osgood–Schlatter; guardian present"})
+    assert response.status_code == 302
+    page = _page(client, child_session)
+    assert "Dose sign-off recorded by Dr Alice Moreno" in page
+    assert "for up to 10% of the ceiling. Reason: Osgood–Schlatter; guardian present" in page
+
+    assert client.post(sign).status_code == 302
+    note.refresh_from_db()
+    assert note.is_signed
+
+
+def test_a_childs_empty_sign_off_is_refused_beside_its_field(
+    alice, alice_actor, child_session, client_for
+):
+    note = make_note(alice_actor, child_session)
+    _inject(alice_actor, note, 1)
+    url = reverse("staff:dose-override", args=[child_session.code])
+    response = client_for(alice).post(url, {"dose-reason": " "})
+    assert response.status_code == 400
+    page = _text(response.content.decode())
+    assert "Reason for the dose sign-off (under 18): This field is required." in page
+
+
+def test_a_nurse_sees_that_a_child_needs_a_sign_off_but_gets_no_form(
+    nora, alice_actor, child_session, client_for
+):
+    note = make_note(alice_actor, child_session)
+    _inject(alice_actor, note, 1)
+    page = _page(client_for(nora), child_session)
+    assert "Under 18: a physician's dose sign-off is needed" in page
+    assert "Record the dose sign-off" not in page
+
+
+# The page's queries
+
+
+def _add_syringe_injections(alice, alice_actor, session, note, count: int) -> None:
+    start = Syringe.objects.filter(session=session).count()
+    for i in range(start, start + count):
+        syringe = Syringe.objects.create(
+            session=session,
+            label=f"S{i}",
+            final_volume_ml=D(5),
+            dextrose_percent=D(15),
+            anaesthetics={"lidocaine": {"percent": "0.5", "epinephrine": False}},
+            created_by=alice,
+        )
+        injection_add(
+            actor=alice_actor,
+            note=note,
+            syringe=syringe,
+            site_code="knee-mcl",
+            side="left",
+            structure="ligament",
+            guidance="landmark",
+            needle_gauge=27,
+            needle_length_mm=38,
+            lot="L1",
+            volume_ml=D(1),
+        )
+
+
+def _queries(client, session) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("staff:session-detail", args=[session.code]))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_session_page_costs_the_same_queries_for_1_or_5_injections_and_syringes(
+    alice, alice_actor, note, session, client_for
+):
+    client = client_for(alice)
+    _add_syringe_injections(alice, alice_actor, session, note, 1)
+    one = _queries(client, session)
+    _add_syringe_injections(alice, alice_actor, session, note, 4)
+    assert "5 injections" in _page(client, session)
+    assert _queries(client, session) == one
 
 
 # The clinic's anaesthetic limits page

@@ -18,6 +18,7 @@ from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.evaluations import imaging_study_add
 from prolo.clinic.services.patients import allergy_add, medication_add
 from prolo.clinic.services.protocols import protocol_copy
+from prolo.clinic.services.syringes import syringe_draw_up
 from prolo.staff.urls import urlpatterns
 from prolo.testing import add_injection, make_course, make_evaluation, make_note, signed_session
 
@@ -40,6 +41,7 @@ class World:
     actor: Any
     protocol: Any = None  # a clinic template, copied from the library
     stock: Any = None  # a stock of the clinic's catalogue (the default D50)
+    syringe: Any = None  # drawn up in `session`, nothing injected from it yet
 
 
 @pytest.fixture
@@ -64,6 +66,17 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
     protocol = protocol_copy(actor=alice_actor, key="knee-oa-rabago-2013")
     clinic_safety_install(clinic=alice_actor.clinic)  # the cast's clinic is made without it
     stock = alice_actor.clinic.stocks.get(name="Dextrose 50% (D50)")
+    syringe = syringe_draw_up(
+        actor=alice_actor,
+        session=session,
+        label="X",
+        final_volume_ml=Decimal(5),
+        target_dextrose_percent=Decimal(15),
+        dextrose_stock=stock,
+        anaesthetic_stock=None,
+        target_anaesthetic_percent=Decimal(0),
+        diluent_stock=alice_actor.clinic.stocks.get(name="0.9% sodium chloride"),
+    )
     return World(
         pat,
         evaluation,
@@ -76,6 +89,7 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         alice_actor,
         protocol=protocol,
         stock=stock,
+        syringe=syringe,
     )
 
 
@@ -121,6 +135,7 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("stock-new", "get", "", {"alice", "adam"}),
     ("stock-edit", "get", "stock", {"alice", "adam"}),
     ("syringe-add", "post", "session", {"alice", "nora"}),
+    ("syringe-discard", "post", "syringe", {"alice", "nora"}),
 ]
 
 # URL arguments that name no record, only a clinic's own setting: there is no other clinic's

@@ -17,9 +17,9 @@ from prolo.clinic.services.clinic_settings import (
     SETTINGS_FIELDS,
     default_of,
     setting_field,
-    settings_read,
     settings_update,
 )
+from prolo.clinic.services.settings import settings_for
 from prolo.lib.forms import submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.clinic_forms import ClinicSettingsForm
@@ -45,7 +45,7 @@ def _rows(current: ClinicSettings) -> list[dict[str, Any]]:
 
 @staff_view(Perm.VIEW_CLINICAL)
 def clinic_settings(request: StaffRequest) -> HttpResponse:
-    current = settings_read(request.actor.clinic)
+    current = settings_for(request.actor.clinic)
     initial = model_to_dict(current, SETTINGS_FIELDS)
     form = ClinicSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":

@@ -30,6 +30,7 @@ from prolo.clinic.safety.compounding import (
     ml,
     num,
 )
+from prolo.clinic.safety.dosing import mg_from_ml
 from prolo.clinic.services.catalogue import (
     STOCK_FIELDS,
     get_stock,
@@ -259,7 +260,7 @@ def _syringe_rows(session: TreatmentSession) -> list[SyringeRow]:
         contents = [f"{num(syringe.dextrose_percent)}% dextrose"]
         for agent, data in syringe.anaesthetics.items():
             percent = Decimal(data["percent"])
-            mg = percent * syringe.final_volume_ml * 10
+            mg = mg_from_ml(syringe.final_volume_ml, percent)
             epinephrine = ", with epinephrine" if data.get("epinephrine") else ""
             contents.append(f"{agent} {num(percent)}% ({num(mg)} mg{epinephrine})")
         contents.append(f"about {syringe.osmolarity} mOsm/L")

@@ -9,7 +9,7 @@ from prolo.clinic.access import get_course, get_patient, require
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.courses import course_plan, course_set_status
 from prolo.clinic.services.patients import chart_open
-from prolo.clinic.services.screening import screening_limits
+from prolo.clinic.services.settings import settings_for
 from prolo.lib.forms import parse_uuid, submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
@@ -51,7 +51,7 @@ def course_new(request: StaffRequest, code: str) -> HttpResponse:
         "form": form,
         "patient": patient,
         "nav": "patients",
-        "screening_limits": screening_limits(patient.clinic),
+        "screening_limits": settings_for(patient.clinic),
     }
     return render(request, "staff/course_form.html", context)
 

@@ -13,6 +13,7 @@ from prolo.clinic.access import get_session
 from prolo.clinic.models import Anaesthetic, AnaestheticLimit
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services import dosing as services
+from prolo.clinic.services.settings import settings_for
 from prolo.lib.forms import submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
@@ -42,7 +43,7 @@ def anaesthetic_limits(request: StaffRequest) -> HttpResponse:
     rows = [(agent, Anaesthetic(agent).label, limits.get(agent)) for agent in services.AGENTS]
     context = {
         "rows": rows,
-        "settings": services.clinic_settings(clinic.pk),
+        "settings": settings_for(clinic),
         "can_edit": request.actor.can(Perm.MANAGE_SAFETY),
         "nav": "clinic",
     }

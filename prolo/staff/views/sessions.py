@@ -32,6 +32,7 @@ from prolo.clinic.services.screening import (
     last_answers,
     screening_page_context,
 )
+from prolo.clinic.services.settings import settings_for
 from prolo.lib.forms import add_service_errors, submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
@@ -63,18 +64,29 @@ def _note(session: TreatmentSession) -> ProcedureNote | None:
     )
 
 
+def _heat_pack(session: TreatmentSession) -> tuple[int, int]:
+    """The clinic's shortest and longest heat-pack minutes (unverified: a clinic setting)."""
+    clinic_settings = settings_for(session.course.patient.clinic)
+    return clinic_settings.heat_pack_min_minutes, clinic_settings.heat_pack_max_minutes
+
+
 def _forms(
     checklist: Checklist | None,
     note: ProcedureNote | None,
     injections: list[Injection],
     planned: list[dict[str, Any]] | None = None,
+    heat_pack: tuple[int, int] | None = None,
 ) -> dict[str, forms.BaseForm]:
     checklist_initial = (
         model_to_dict(checklist, services.CHECKLIST_FIELDS) | last_answers(checklist.session_id)
         if checklist
         else {}
     )
-    note_initial = model_to_dict(note, services.NOTE_FIELDS) if note else {"heat_pack_minutes": 15}
+    note_initial = (
+        model_to_dict(note, services.NOTE_FIELDS)
+        if note
+        else {"heat_pack_minutes": heat_pack[1] if heat_pack else 0}
+    )
     # Prefill from the last injection: consecutive sites usually share needle and solution.
     last = injections[-1] if injections else None
     injection_initial = (
@@ -86,7 +98,7 @@ def _forms(
         injection_initial = {**injection_initial, **injection_initial_from(line)}
     return {
         "checklist": ChecklistForm(initial=checklist_initial, prefix="checklist"),
-        "note": NoteForm(initial=note_initial, prefix="note"),
+        "note": NoteForm(initial=note_initial, prefix="note", heat_pack=heat_pack),
         "injection": InjectionForm(initial=injection_initial, prefix="injection"),
         "amendment": AmendmentForm(prefix="amendment"),
     }
@@ -112,7 +124,10 @@ def _render(
         "note": note,
         "injections": injections,
         "total_volume": sum((i.volume_ml for i in injections), Decimal(0)),
-        "forms": {**_forms(checklist, note, injections, planned), **(bound or {})},
+        "forms": {
+            **_forms(checklist, note, injections, planned, _heat_pack(session)),
+            **(bound or {}),
+        },
         "planned": planned,
         "careplan": session_care_plan(session, injections),
         "sign_errors": sign_errors or [],
@@ -216,7 +231,7 @@ def checklist_save(request: StaffRequest, code: str) -> HttpResponse:
 @staff_view()
 def note_save(request: StaffRequest, code: str) -> HttpResponse:
     session = get_session(request.actor, code, Perm.RECORD_NOTE)
-    form = NoteForm(request.POST, prefix="note")
+    form = NoteForm(request.POST, prefix="note", heat_pack=_heat_pack(session))
 
     def call(**data: Any) -> None:
         services.note_save(actor=request.actor, session=session, **data)

@@ -15,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from prolo.clinic.models import Clinic, ClinicSettings
 from prolo.clinic.models.patients import MAX_WEIGHT_KG, MIN_WEIGHT_KG
 from prolo.clinic.safety import dosing
-from prolo.clinic.safety.catalogue import DEFAULT_LIMITS
 from prolo.clinic.safety.dosing import AgentTotal, Ceiling, Limit
-from prolo.clinic.services.dosing import AGENTS, clinic_limits, clinic_settings
+from prolo.clinic.services.dosing import AGENTS, built_in_limits, clinic_limits
+from prolo.clinic.services.settings import settings_for
 
 USAGE_ERROR = 2
 MAX_PERCENT = Decimal(10)
@@ -47,7 +47,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--epinephrine", action="store_true", help="The anaesthetic contains epinephrine."
         )
-        parser.add_argument("--age", type=int, help="Age in years (for the elderly factor).")
+        parser.add_argument(
+            "--age", type=int, help="Age in years (for the under-18 and elderly factors)."
+        )
         parser.add_argument("--liver", action="store_true", help="The patient has liver disease.")
         parser.add_argument("--heart", action="store_true", help="The patient has heart disease.")
         parser.add_argument("--given-ml", help="Volume given in mL (needs --percent).")
@@ -72,6 +74,7 @@ class Command(BaseCommand):
             )
         factors = dosing.patient_factors(
             age=age,
+            child_factor=settings.child_factor,
             elderly_age=settings.elderly_age,
             elderly_factor=settings.elderly_factor,
             hepatic=options["liver"],
@@ -93,10 +96,12 @@ class Command(BaseCommand):
             )
             total = summary.agents[0]
         where = f"the limits of {clinic}" if clinic else "Prolo's built-in default limits"
+        child = dosing.is_child(age)
         if options["json"]:
-            self.stdout.write(json.dumps(_as_json(result, total, where, epinephrine), indent=2))
+            data = _as_json(result, total, where, epinephrine, child)
+            self.stdout.write(json.dumps(data, indent=2))
         else:
-            self.stdout.write(_as_text(result, total, where, epinephrine))
+            self.stdout.write(_as_text(result, total, where, epinephrine, child))
 
     def _given(self, ml: str | None, percent: str | None) -> tuple[Decimal, Decimal] | None:
         if ml is None and percent is None:
@@ -112,37 +117,54 @@ class Command(BaseCommand):
 
     def _source(self, code: str | None) -> tuple[Clinic | None, dict[str, Limit], ClinicSettings]:
         if code is None:
-            limits = {row.agent: Limit.of(row) for row in DEFAULT_LIMITS}
-            return None, limits, ClinicSettings()
+            return None, built_in_limits(), ClinicSettings()
         try:
             clinic = Clinic.objects.get(code=code)
         except (Clinic.DoesNotExist, ValueError, ValidationError):
             raise CommandError(
                 f"--clinic: no clinic has the code {code!r}.", returncode=2
             ) from None
-        return clinic, clinic_limits(clinic.pk), clinic_settings(clinic.pk)
+        return clinic, clinic_limits(clinic.pk), settings_for(clinic)
 
 
-def _as_text(result: Ceiling, total: AgentTotal | None, where: str, epinephrine: bool) -> str:
+CHILD_SIGN_OFF = (
+    "a session for this patient needs a physician's dose sign-off before its note is signed, "
+    "whatever the share of the ceiling"
+)
+
+
+def _maximum(result: Ceiling) -> str:
+    if result.cap_mg is None:
+        return "none"
+    text = f"{dosing.show(result.cap_mg)} mg"
+    if result.plain_cap:
+        text += f" ({dosing.PLAIN_CAP_NOTE})"
+    return text + (" (the lower, so it applies)" if result.cap_applies else "")
+
+
+def _as_text(
+    result: Ceiling, total: AgentTotal | None, where: str, epinephrine: bool, child: bool
+) -> str:
     label = dosing.agent_label(result.agent)
     kind = "with epinephrine" if epinephrine else "plain (no epinephrine)"
     lines = [f"{label} ceiling for {dosing.show(result.weight_kg)} kg, {kind}, from {where}"]
     if epinephrine and not result.epinephrine:
         lines.append("  (no with-epinephrine limit is set for it: the plain limit is used)")
-    cap = "none" if result.cap_mg is None else f"{dosing.show(result.cap_mg)} mg"
     rows = [
         (
             "By weight",
             f"{dosing.show(result.mg_per_kg, 2)} mg/kg × {dosing.show(result.weight_kg)} kg "
             f"= {dosing.show(result.by_weight_mg, 2)} mg",
         ),
-        ("Maximum", cap + (" (the lower, so it applies)" if result.cap_applies else "")),
+        ("Maximum", _maximum(result)),
     ]
     for factor in result.factors:
         rows.append(("Factor", f"× {dosing.show_factor(factor.value)} for {factor.reason}"))
     rows += [("Ceiling", f"{dosing.show_ceiling(result.mg)} mg"), ("Source", result.source)]
     if result.factors:
         rows.append(("Factors", dosing.FACTOR_SOURCE))
+    if child:
+        rows.append(("Under 18", f"{dosing.CHILD_SOURCE}: {CHILD_SIGN_OFF}"))
     if total is not None:
         strength = dosing.show(total.mg / total.volume_ml / dosing.MG_PER_ML_PER_PERCENT, 2)
         dose = f"{dosing.show(total.volume_ml, 2)} mL of {strength}%"
@@ -158,7 +180,7 @@ def _as_text(result: Ceiling, total: AgentTotal | None, where: str, epinephrine:
 
 
 def _as_json(
-    result: Ceiling, total: AgentTotal | None, where: str, epinephrine: bool
+    result: Ceiling, total: AgentTotal | None, where: str, epinephrine: bool, child: bool
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "agent": result.agent,
@@ -169,16 +191,20 @@ def _as_json(
         "by_weight_mg": dosing.show(result.by_weight_mg, 2),
         "cap_mg": None if result.cap_mg is None else dosing.show(result.cap_mg),
         "cap_applies": result.cap_applies,
+        "cap_from_plain_limit": result.plain_cap,
         "factors": [
             {"reason": f.reason, "value": dosing.show_factor(f.value)} for f in result.factors
         ],
         "ceiling_mg": dosing.show_ceiling(result.mg),
-        "source": result.limit.source,
+        "source": result.source,
         "verified": result.verified,
+        "built_in_default": not result.limit.configured,
         "limits_from": where,
     }
     if result.factors:
         data["factor_source"] = dosing.FACTOR_SOURCE
+    if child:
+        data["under_18"] = f"{dosing.CHILD_SOURCE}: {CHILD_SIGN_OFF}"
     if total is not None:
         data["given"] = {
             "volume_ml": str(total.volume_ml),
