@@ -35,7 +35,7 @@ from prolo.clinic.safety.catalogue import DEFAULT_LIMITS
 from prolo.clinic.safety.dosing import DoseSummary, Limit, Status, show_percent
 from prolo.clinic.services.audit import audit_log, create_audited, update_audited
 from prolo.clinic.services.fields import pick
-from prolo.clinic.services.sessions import _lock_draft
+from prolo.clinic.services.locks import lock_draft
 from prolo.clinic.services.settings import settings_for
 
 # The audit key holding the combined % of ceiling an override (or a dose sign-off, under 18)
@@ -283,7 +283,7 @@ def dose_override_record(*, actor: Actor, note: ProcedureNote, reason: str) -> P
         raise ValidationError(
             {"reason": f"Keep the reason to {OVERRIDE_REASON_MAX} characters or fewer."}
         )
-    session, note = _lock_draft(note)
+    session, note = lock_draft(note)
     dose = session_dose_summary(session)
     if not reason:
         why = "the dose sign-off" if dose.child else "going over the ceiling"

@@ -27,10 +27,13 @@ from prolo.clinic.models import (
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.screening import BENZYL_ALCOHOL_DILUENTS, RULES_BY_ID, UNCODED_SITE
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
+from prolo.clinic.services.dosing import dose_sign_blockers
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
+from prolo.clinic.services.locks import lock, lock_draft, refuse_if_closed
 from prolo.clinic.services.patients import weight_record
 from prolo.clinic.services.screening import checklist_screening, refuse_contraindicated_injection
 from prolo.clinic.services.screening import sign_blockers as screening_sign_blockers
+from prolo.clinic.services.syringes import syringe_solution
 from prolo.clinic.sites import SITES_BY_CODE
 
 CHECKLIST_FIELDS = (*Checklist.ITEMS, "nsaids_stopped_on", "takes_no_nsaids")
@@ -59,45 +62,6 @@ INJECTION_FIELDS = (
 )
 
 
-def _refuse_if_closed(session: TreatmentSession) -> None:
-    if session.status == SessionStatus.COMPLETED:
-        raise ValidationError("This session's note is signed: add an amendment instead.")
-    if session.status == SessionStatus.CANCELLED:
-        raise ValidationError("This session was cancelled.")
-    course = session.course
-    if not course.is_open:
-        raise ValidationError(f"This course is {course.get_status_display().lower()}.")
-
-
-def _lock(session_pk: int) -> TreatmentSession:
-    """Lock the session row and re-read it, course and patient included.
-
-    Every write to a session, its checklist, note or injections takes this lock first, so a
-    note cannot change between the moment it is checked and the moment it is signed.
-    """
-    return (
-        TreatmentSession.objects.select_for_update(of=("self",))
-        .select_related("course__patient")
-        .get(pk=session_pk)
-    )
-
-
-def _lock_draft(note: ProcedureNote) -> tuple[TreatmentSession, ProcedureNote]:
-    """The locked session and a fresh copy of its note, refused unless both are still open."""
-    session = _lock(note.session_id)
-    note = ProcedureNote.objects.get(pk=note.pk)
-    _refuse_if_signed(note)
-    _refuse_if_closed(session)
-    return session, note
-
-
-def _refuse_if_signed(note: ProcedureNote) -> None:
-    if note.is_signed:
-        raise ValidationError(
-            "This note is signed and locked. Record a correction as an amendment."
-        )
-
-
 @transaction.atomic
 def session_update(
     *,
@@ -108,8 +72,8 @@ def session_update(
     room: str,
 ) -> TreatmentSession:
     require(actor, Perm.SCHEDULE_SESSION)
-    session = _lock(session.pk)
-    _refuse_if_closed(session)
+    session = lock(session.pk)
+    refuse_if_closed(session)
     check_practitioner(actor, practitioner)
     check_plausible_date("scheduled_at", timezone.localtime(scheduled_at).date())
     course_start = session.course.start_date
@@ -136,8 +100,8 @@ def checklist_save(
 ) -> Checklist:
     """Record checklist answers; the checklist completes when every item is confirmed."""
     require(actor, Perm.COMPLETE_CHECKLIST)
-    session = _lock(session.pk)
-    _refuse_if_closed(session)
+    session = lock(session.pk)
+    refuse_if_closed(session)
     patient = session.course.patient
     stopped_on = items.get("nsaids_stopped_on")
     if stopped_on and stopped_on > timezone.localdate():
@@ -183,14 +147,14 @@ def note_save(*, actor: Actor, session: TreatmentSession, **fields: Any) -> Proc
     fields = pick(fields, NOTE_FIELDS)
     note = ProcedureNote.objects.filter(session=session).first()
     if note is None:
-        session = _lock(session.pk)
-        _refuse_if_closed(session)
+        session = lock(session.pk)
+        refuse_if_closed(session)
         return create_audited(
             actor=actor,
             instance=ProcedureNote(session=session, **fields),
             patient=session.course.patient,
         )
-    session, note = _lock_draft(note)
+    session, note = lock_draft(note)
     patient = session.course.patient
     return update_audited(actor=actor, instance=note, patient=patient, changes=fields)
 
@@ -201,12 +165,9 @@ def injection_add(
 ) -> Injection:
     """Record an injection; given from a `syringe`, it takes that syringe's solution."""
     require(actor, Perm.RECORD_NOTE)
-    session, note = _lock_draft(note)
+    session, note = lock_draft(note)
     fields = pick(fields, INJECTION_FIELDS)
     if syringe is not None:
-        # Imported here: services/syringes.py builds on this module's session lock.
-        from prolo.clinic.services.syringes import syringe_solution
-
         volume = fields.get("volume_ml")
         fields |= syringe_solution(syringe=syringe, session=session, volume_ml=volume)
     if fields.get("anaesthetic") == "none" and not fields.get("anaesthetic_percent"):
@@ -250,7 +211,7 @@ def _refuse_benzyl_alcohol_at_spinal_site(fields: dict[str, Any], syringe: Syrin
 @transaction.atomic
 def injection_remove(*, actor: Actor, injection: Injection) -> None:
     require(actor, Perm.RECORD_NOTE)
-    session, _ = _lock_draft(injection.note)
+    session, _ = lock_draft(injection.note)
     audit_log(
         actor=actor,
         action=AuditAction.DELETE,
@@ -263,9 +224,6 @@ def injection_remove(*, actor: Actor, injection: Injection) -> None:
 
 def _sign_blockers(note: ProcedureNote) -> list[str]:
     """Every reason the note cannot be signed yet; each check adds its own messages."""
-    # Imported here: services/dosing.py builds on this module's session lock.
-    from prolo.clinic.services.dosing import dose_sign_blockers
-
     blockers = []
     checklist = Checklist.objects.filter(session_id=note.session_id).first()
     if checklist is None or not checklist.is_complete:
@@ -283,14 +241,14 @@ def note_sign(*, actor: Actor, note: ProcedureNote) -> ProcedureNote:
     require(actor, Perm.SIGN_NOTE)
     # Two physicians pressing "sign" at once get one signature: the session lock serialises.
     caller_note = note
-    session = _lock(note.session_id)
+    session = lock(note.session_id)
     note = ProcedureNote.objects.select_related("signed_by").get(pk=note.pk)
     if note.is_signed:
         raise ValidationError(
             f"This note was already signed by {note.signed_by.display_name() if note.signed_by else 'someone'} "
             f"on {timezone.localtime(note.signed_at):%d %b %Y %H:%M}."
         )
-    _refuse_if_closed(session)
+    refuse_if_closed(session)
     blockers = _sign_blockers(note)
     if blockers:
         raise ValidationError(blockers)

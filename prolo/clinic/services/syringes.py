@@ -34,8 +34,8 @@ from prolo.clinic.safety.compounding import (
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot
 from prolo.clinic.services.catalogue import stocks_for
 from prolo.clinic.services.fields import pick
+from prolo.clinic.services.locks import lock, refuse_if_closed
 from prolo.clinic.services.screening import refuse_contraindicated_stocks
-from prolo.clinic.services.sessions import _lock, _refuse_if_closed
 from prolo.clinic.services.settings import settings_for
 
 # The inputs of syringe_draw_up a CompoundingError can name (the draw-up form's fields).
@@ -73,8 +73,8 @@ def syringe_draw_up(
     `extra_anaesthetics`) to the lot number of the vial used.
     """
     require(actor, Perm.DRAW_UP)
-    session = _lock(session.pk)
-    _refuse_if_closed(session)
+    session = lock(session.pk)
+    refuse_if_closed(session)
     label = _label(session, label)
     lots = _lots(lots or {})
     chosen = _chosen(dextrose_stock, anaesthetic_stock, diluent_stock, extra_anaesthetics)
@@ -294,8 +294,8 @@ def syringe_discard(*, actor: Actor, syringe: Syringe, reason: str) -> None:
     from) and once the session is closed.
     """
     require(actor, Perm.DRAW_UP)
-    session = _lock(syringe.session_id)
-    _refuse_if_closed(session)
+    session = lock(syringe.session_id)
+    refuse_if_closed(session)
     reason = pick({"reason": reason}, ["reason"])["reason"]
     if not reason:
         raise ValidationError({"reason": "Say why the syringe is discarded."})
