@@ -140,6 +140,10 @@ class ProcedureNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     dose_override_at = models.DateTimeField(null=True, blank=True)
+    # The combined % of ceiling the override was given for: a higher total needs a new one.
+    dose_override_percent = models.DecimalField(
+        max_digits=9, decimal_places=3, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,8 +19,6 @@ from prolo.clinic.access import require
 from prolo.clinic.models import (
     Anaesthetic,
     AnaestheticLimit,
-    AuditAction,
-    AuditEvent,
     ClinicSettings,
     Injection,
     Patient,
@@ -33,14 +31,11 @@ from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety import dosing
 from prolo.clinic.safety.catalogue import DEFAULT_LIMITS
 from prolo.clinic.safety.dosing import DoseSummary, Limit, Status, show_percent
-from prolo.clinic.services.audit import audit_log, create_audited, update_audited
+from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import pick
 from prolo.clinic.services.locks import lock_draft
 from prolo.clinic.services.settings import settings_for
 
-# The audit key holding the combined % of ceiling an override (or a dose sign-off, under 18)
-# was recorded for: it covers the session up to that total and no further (docs/dose-ceiling.md).
-OVERRIDE_COVERS = "dose_override_covers_percent"
 OVERRIDE_REASON_MAX = 1000
 AGENTS = [a for a in Anaesthetic.values if a != Anaesthetic.NONE]
 
@@ -218,7 +213,7 @@ def session_dose_summary(
         override_reason=reason,
         override_by=note.dose_override_by if note else None,
         override_at=note.dose_override_at if note else None,
-        override_percent=_override_percent(note) if note and reason else None,
+        override_percent=note.dose_override_percent if note and reason else None,
     )
 
 
@@ -245,23 +240,6 @@ def _doses(injection: Injection) -> list[dosing.Dose]:
         percent=injection.anaesthetic_percent,
         epinephrine=injection.epinephrine,
     )
-
-
-def _override_percent(note: ProcedureNote) -> Decimal | None:
-    """The combined % of ceiling the latest override was recorded for, from its audit row."""
-    changes = (
-        AuditEvent.objects.filter(
-            object_type="procedurenote",
-            object_code=str(note.code),
-            changes__has_key=OVERRIDE_COVERS,
-        )
-        .order_by("-id")
-        .values_list("changes", flat=True)
-        .first()
-    )
-    if not changes:
-        return None
-    return Decimal(str(changes[OVERRIDE_COVERS][1]))
 
 
 def dose_sign_blockers(note: ProcedureNote) -> list[str]:
@@ -299,15 +277,11 @@ def dose_override_record(*, actor: Actor, note: ProcedureNote, reason: str) -> P
             "dose_override_reason": reason,
             "dose_override_by": actor.user,
             "dose_override_at": timezone.now(),
+            # Rounded up, so the override covers exactly the total it was given for.
+            "dose_override_percent": dose.summary.combined_percent.quantize(
+                Decimal("0.001"), rounding=ROUND_CEILING
+            ),
         },
-    )
-    previous = str(dose.override_percent) if dose.override_percent is not None else None
-    audit_log(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=note,
-        patient=patient,
-        changes={OVERRIDE_COVERS: [previous, str(dose.summary.combined_percent)]},
     )
     return note
 
