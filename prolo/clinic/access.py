@@ -15,11 +15,13 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from prolo.clinic.models import (
+    AdverseEvent,
     Evaluation,
     ImagingStudy,
     Injection,
     Patient,
     ProtocolTemplate,
+    ReviewTask,
     TreatmentCourse,
     TreatmentSession,
 )
@@ -91,6 +93,22 @@ def get_injection(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Injection:
     injection = _get(qs.select_related("note__session__course__patient"), code)
     require(actor, perm)
     return injection
+
+
+def get_adverse_event(actor: Actor, code: uuid.UUID | str, perm: Perm) -> AdverseEvent:
+    qs = AdverseEvent.objects.filter(patient__clinic=actor.clinic).select_related(
+        "patient", "session", "injection", "reported_by", "closed_by"
+    )
+    event = _get(qs, code)
+    require(actor, perm)
+    return event
+
+
+def get_review_task(actor: Actor, code: uuid.UUID | str, perm: Perm) -> ReviewTask:
+    qs = ReviewTask.objects.filter(clinic=actor.clinic).select_related("patient", "session")
+    task = _get(qs, code)
+    require(actor, perm)
+    return task
 
 
 def get_protocol(actor: Actor, code: uuid.UUID | str, perm: Perm) -> ProtocolTemplate:

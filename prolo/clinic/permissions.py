@@ -27,6 +27,9 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     DRAW_UP = "draw_up"
     MANAGE_SAFETY = "manage_safety"
+    RECORD_DIARY = "record_diary"
+    CLOSE_REVIEW = "close_review"
+    REPORT_ADVERSE_EVENT = "report_adverse_event"
 
 
 _ALL = set(Perm)
@@ -44,10 +47,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SCHEDULE_SESSION,
             Perm.COMPLETE_CHECKLIST,
             Perm.DRAW_UP,
+            Perm.REPORT_ADVERSE_EVENT,
+            Perm.RECORD_DIARY,
+            Perm.CLOSE_REVIEW,
         }
     ),
     # Physiotherapists assess and follow up: they read the record and record evaluations.
-    Role.PHYSIOTHERAPIST: frozenset(_CLINICAL_READ | {Perm.EDIT_HISTORY, Perm.RECORD_EVALUATION}),
+    Role.PHYSIOTHERAPIST: frozenset(
+        _CLINICAL_READ | {Perm.EDIT_HISTORY, Perm.RECORD_EVALUATION, Perm.RECORD_DIARY}
+    ),
     # Reception runs the diary and the front desk: schedule and demographics, never notes.
     Role.RECEPTION: frozenset(
         {Perm.VIEW_SCHEDULE, Perm.VIEW_DEMOGRAPHICS, Perm.EDIT_DEMOGRAPHICS, Perm.SCHEDULE_SESSION}

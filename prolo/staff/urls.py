@@ -1,10 +1,12 @@
 from django.urls import path
 
 from prolo.staff.views import (
+    adverse_events,
     careplans,
     clinic_settings,
     compounding,
     courses,
+    diary,
     dosing,
     evaluations,
     history,
@@ -100,6 +102,36 @@ compounding_urls = [
     path("syringes/<uuid:code>/discard/", syringes.syringe_discard, name="syringe-discard"),
 ]
 
+adverse_event_urls = [
+    path("adverse-events/", adverse_events.adverse_event_list, name="adverse-event-list"),
+    path(
+        "patients/<uuid:code>/adverse-events/new/",
+        adverse_events.adverse_event_new,
+        name="adverse-event-new",
+    ),
+    path(
+        "adverse-events/<uuid:code>/",
+        adverse_events.adverse_event_detail,
+        name="adverse-event-detail",
+    ),
+    path(
+        "adverse-events/<uuid:code>/edit/",
+        adverse_events.adverse_event_edit,
+        name="adverse-event-edit",
+    ),
+    path(
+        "adverse-events/<uuid:code>/close/",
+        adverse_events.adverse_event_close_view,
+        name="adverse-event-close",
+    ),
+]
+
+diary_urls = [
+    path("sessions/<uuid:code>/diary/", diary.diary_entry_add, name="diary-entry-add"),
+    path("review-tasks/", diary.review_task_list, name="review-task-list"),
+    path("review-tasks/<uuid:code>/close/", diary.review_task_close, name="review-task-close"),
+]
+
 urlpatterns = [
     path("", today.today, name="today"),
     *patient_urls,
@@ -109,4 +141,6 @@ urlpatterns = [
     *dosing_urls,
     *protocol_urls,
     *compounding_urls,
+    *diary_urls,
+    *adverse_event_urls,
 ]

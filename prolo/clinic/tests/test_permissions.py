@@ -18,6 +18,9 @@ EXPECTED = {
         P.SCHEDULE_SESSION,
         P.COMPLETE_CHECKLIST,
         P.DRAW_UP,
+        P.REPORT_ADVERSE_EVENT,
+        P.RECORD_DIARY,
+        P.CLOSE_REVIEW,
     },
     Role.PHYSIOTHERAPIST: {
         P.VIEW_SCHEDULE,
@@ -25,6 +28,7 @@ EXPECTED = {
         P.VIEW_CLINICAL,
         P.EDIT_HISTORY,
         P.RECORD_EVALUATION,
+        P.RECORD_DIARY,
     },
     Role.RECEPTION: {
         P.VIEW_SCHEDULE,

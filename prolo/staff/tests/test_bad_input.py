@@ -34,6 +34,7 @@ from prolo.clinic.models import (
     AuditEvent,
     Checklist,
     Condition,
+    DiaryEntry,
     Evaluation,
     ImagingStudy,
     Injection,
@@ -41,6 +42,7 @@ from prolo.clinic.models import (
     Patient,
     ProcedureNote,
     ProtocolTemplate,
+    ReviewTask,
     StockProduct,
     Syringe,
     SyringeIngredient,
@@ -60,7 +62,7 @@ from prolo.clinic.services.patients import (
 )
 from prolo.staff.tests.test_view_access import World, world
 from prolo.staff.urls import urlpatterns
-from prolo.testing import actor, add_injection, make_evaluation
+from prolo.testing import actor, add_injection, make_course, make_evaluation
 
 __all__ = ["world"]  # the fixture of test_view_access, shared: one of each record of Pat
 
@@ -86,6 +88,8 @@ RECORD: list[type[Model]] = [
     StockProduct,
     Syringe,
     SyringeIngredient,
+    DiaryEntry,
+    ReviewTask,
 ]
 PAGE_VIEWS = (AuditAction.VIEW_CHART, AuditAction.VIEW_FILE)
 
@@ -243,6 +247,27 @@ def _injection_form(w: World) -> Data:
         "injection-lot": "L124",
         "injection-volume_ml": "1.5",
     }
+
+
+def _adverse_event_form(w: World) -> Data:
+    return {
+        "session": w.signed.pk,
+        "event_type": "severe_pain",
+        "description": "",
+        "onset_date": _today().isoformat(),
+        "grade": "2",
+        "seriousness_criteria": [],
+        "expectedness": "expected",
+        "actions_taken": "Ice and paracetamol.",
+        "outcome": "recovering",
+        "follow_up_notes": "",
+    }
+
+
+def _other_clinics_session(w: World) -> Data:
+    olga = Patient.objects.get(given_name="Olga")
+    theirs = make_course(_charlie_actor(), olga).sessions.get(number=1)
+    return {"session": theirs.pk}
 
 
 def _other_clinics_evaluation(w: World) -> Data:
@@ -454,6 +479,45 @@ def _strength_of_a_drawn_up_stock(w: World) -> Data:
 STOCK_BOOLEANS = frozenset({"epinephrine", "high_risk", "active"})
 
 
+def _diary_url(w: World) -> str:
+    """The signed session, moved 10 days back so that every day of its diary has come."""
+    TreatmentSession.objects.filter(pk=w.signed.pk).update(
+        scheduled_at=timezone.now() - dt.timedelta(days=10)
+    )
+    return reverse("staff:diary-entry-add", args=[w.signed.code])
+
+
+def _diary_form(w: World) -> Data:
+    return {
+        "diary-day": "2",
+        "diary-pain": "5",
+        "diary-swelling": "mild",
+        "diary-joint_use": "reduced",
+        "diary-analgesics": "Paracetamol 1 g twice",
+        "diary-notes": "Sore but walking.",
+    }
+
+
+def _review_task_url(w: World) -> str:
+    task = ReviewTask.objects.create(
+        clinic=w.actor.clinic, patient=w.patient, reason="Fever.", flags=["fever"]
+    )
+    return reverse("staff:review-task-close", args=[task.code])
+
+
+def _day_already_recorded(w: World) -> Data:
+    DiaryEntry.objects.create(
+        session=w.signed,
+        day=2,
+        pain=3,
+        swelling="none",
+        joint_use="normal",
+        entered_by=w.actor.user,
+        source="phone",
+    )
+    return {}
+
+
 def _injected_from(w: World) -> Data:
     add_injection(w.actor, w.session.note, syringe=w.syringe, volume_ml=Decimal(1))
     return {}
@@ -592,6 +656,33 @@ ENDPOINTS: dict[str, Endpoint] = {
                 "file": SimpleUploadedFile("scan", b"\x89PNG", content_type="image/png")
             },
         },
+    ),
+    "adverse-event-new": Endpoint(
+        url=lambda w: reverse("staff:adverse-event-new", args=[w.patient.code]),
+        valid=_adverse_event_form,
+        absurd={
+            "grade 6": {"grade": "6"},
+            "grade 0": {"grade": "0"},
+            **_each("onset_date", BAD_DATES, "onset"),
+            "onset in the future": {"onset_date": "9999-12-31"},
+            "wrong type choice": {"event_type": "alien"},
+            "other without a description": {"event_type": "other", "description": ""},
+            "serious without criteria": {"serious": "on", "seriousness_criteria": []},
+            "wrong criterion choice": {"serious": "on", "seriousness_criteria": ["bored"]},
+            "grade 5 not fatal": {"grade": "5"},
+            "another clinic's session": _other_clinics_session,
+        },
+        booleans=frozenset({"serious"}),
+    ),
+    "adverse-event-edit": Endpoint(
+        url=lambda w: reverse("staff:adverse-event-edit", args=[w.adverse_event.code]),
+        valid=lambda w: _adverse_event_form(w) | {"follow_up_notes": "Settled with rest."},
+        absurd={
+            "grade 6": {"grade": "6"},
+            "onset in the future": {"onset_date": "9999-12-31"},
+            "fatal outcome at grade 2": {"outcome": "fatal"},
+        },
+        booleans=frozenset({"serious"}),
     ),
     "course-new": Endpoint(
         url=lambda w: reverse("staff:course-new", args=[w.patient.code]),
@@ -878,6 +969,28 @@ ENDPOINTS: dict[str, Endpoint] = {
             "a syringe already injected from": _injected_from,
         },
     ),
+    "diary-entry-add": Endpoint(
+        url=_diary_url,
+        valid=_diary_form,
+        absurd={
+            "day 0": {"diary-day": "0"},
+            "day 8": {"diary-day": "8"},
+            "pain 11": {"diary-pain": "11"},
+            "pain -1": {"diary-pain": "-1"},
+            "wrong swelling choice": {"diary-swelling": "huge"},
+            "wrong joint use choice": {"diary-joint_use": "flying"},
+            "pain relief of 201 characters": {"diary-analgesics": "a" * 201},
+            "a day already recorded": _day_already_recorded,
+        },
+    ),
+    "review-task-close": Endpoint(
+        url=_review_task_url,
+        valid=lambda w: {"close-closing_note": "Called back; reviewed in clinic, settling."},
+        absurd={
+            "blank note": {"close-closing_note": "   "},
+            "note of 2001 characters": {"close-closing_note": "n" * 2001},
+        },
+    ),
     "stock-new": Endpoint(
         url=lambda w: reverse("staff:stock-new"),
         valid=_stock_form,
@@ -936,8 +1049,10 @@ FORMLESS_POSTS = {
     "injection-remove",
     "note-sign",
     "protocol-injection-remove",
+    "adverse-event-close",
 }
 GET_ONLY = {
+    "review-task-list",
     "calculator",
     "catalogue",
     "careplan-print",
@@ -951,6 +1066,8 @@ GET_ONLY = {
     "patient-history",
     "imaging-file",
     "session-detail",
+    "adverse-event-list",
+    "adverse-event-detail",
 }
 
 

@@ -14,6 +14,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from prolo.clinic.models import ReviewTask
+from prolo.clinic.services.adverse_events import adverse_event_report
 from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.evaluations import imaging_study_add
 from prolo.clinic.services.patients import allergy_add, medication_add
@@ -42,6 +44,7 @@ class World:
     protocol: Any = None  # a clinic template, copied from the library
     stock: Any = None  # a stock of the clinic's catalogue (the default D50)
     syringe: Any = None  # drawn up in `session`, nothing injected from it yet
+    adverse_event: Any = None  # open, on `signed`, outcome still unknown
 
 
 @pytest.fixture
@@ -77,6 +80,15 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         target_anaesthetic_percent=Decimal(0),
         diluent_stock=alice_actor.clinic.stocks.get(name="0.9% sodium chloride"),
     )
+    adverse_event = adverse_event_report(
+        actor=alice_actor,
+        patient=pat,
+        session=signed,
+        event_type="severe_pain",
+        onset_date=signed.scheduled_at.date(),
+        grade=2,
+        expectedness="expected",
+    )
     return World(
         pat,
         evaluation,
@@ -90,6 +102,7 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         protocol=protocol,
         stock=stock,
         syringe=syringe,
+        adverse_event=adverse_event,
     )
 
 
@@ -136,6 +149,14 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("stock-edit", "get", "stock", {"alice", "adam"}),
     ("syringe-add", "post", "session", {"alice", "nora"}),
     ("syringe-discard", "post", "syringe", {"alice", "nora"}),
+    ("diary-entry-add", "post", "signed", {"alice", "nora", "pete"}),
+    ("review-task-list", "get", "", CLINICAL_READERS),
+    ("review-task-close", "post", "review_task", {"alice", "nora"}),
+    ("adverse-event-list", "get", "", CLINICAL_READERS),
+    ("adverse-event-new", "get", "patient", {"alice", "nora"}),
+    ("adverse-event-detail", "get", "adverse_event", CLINICAL_READERS),
+    ("adverse-event-edit", "get", "adverse_event", {"alice", "nora"}),
+    ("adverse-event-close", "post", "adverse_event", {"alice"}),
 ]
 
 # URL arguments that name no record, only a clinic's own setting: there is no other clinic's
@@ -157,6 +178,14 @@ def _url(name: str, spec: str, world: World) -> str:
             args.append(part)
         elif part == "index":  # the first planned injection of the template
             args.append(0)
+        elif part == "review_task":  # closing closes it: a fresh one for every request
+            task = ReviewTask.objects.create(
+                clinic=world.actor.clinic,
+                patient=world.patient,
+                reason="Diary day 2: Fever.",
+                flags=["fever"],
+            )
+            args.append(task.code)
         else:
             args.append(getattr(world, part).code)
     return reverse(f"staff:{name}", args=args)

@@ -71,6 +71,7 @@ def chart_context(actor: Actor, patient: Patient) -> dict[str, Any]:
         "can_evaluate": actor.can(Perm.RECORD_EVALUATION),
         "can_plan": actor.can(Perm.PLAN_COURSE),
         "can_audit": actor.can(Perm.VIEW_AUDIT),
+        "can_report_adverse_event": actor.can(Perm.REPORT_ADVERSE_EVENT),
     }
     if not context["can_clinical"]:
         return context

@@ -44,6 +44,7 @@ from prolo.staff.forms import (
     SessionForm,
 )
 from prolo.staff.views.compounding import syringe_context
+from prolo.staff.views.diary_section import diary_context
 from prolo.staff.views.protocols import planned_lines
 
 _INJECTION_DEFAULTS = {
@@ -135,10 +136,12 @@ def _render(
         "can_note": actor.can(Perm.RECORD_NOTE),
         "can_sign": actor.can(Perm.SIGN_NOTE),
         "can_schedule": actor.can(Perm.SCHEDULE_SESSION),
+        "can_report_adverse_event": actor.can(Perm.REPORT_ADVERSE_EVENT),
         "nav": "patients",
     }
     context.update(syringe_context(actor, session, context["forms"]))
     context.update(screening_page_context(actor, session))
+    context.update(diary_context(actor, session, context["forms"]))
     status = 400 if bound or sign_errors else 200
     return render(request, "staff/session_detail.html", context, status=status)
 
