@@ -88,7 +88,7 @@ def diary_entry_record(
     """
     require(actor, Perm.RECORD_DIARY)
     session = (
-        TreatmentSession.objects.select_for_update()
+        TreatmentSession.objects.select_for_update(of=("self",))
         .select_related("note", "course__patient")
         .get(pk=session.pk)
     )
