@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from prolo.clinic.models.safety import BACTERIOSTATIC, composition_allergens
 from prolo.clinic.models.sessions import Anaesthetic, Diluent
 from prolo.clinic.safety.compounding import num
 from prolo.clinic.sites import SITES_BY_CODE
@@ -52,7 +53,8 @@ ALLERGEN_LABELS = {
 }
 BLEEDING_MEDICATIONS = frozenset({"anticoagulant", "antiplatelet"})
 # The diluents that carry benzyl alcohol: never at spinal, epidural or caudal sites [R26][R27].
-BENZYL_ALCOHOL_DILUENTS = frozenset({Diluent.BACTERIOSTATIC_SALINE, Diluent.BACTERIOSTATIC_WATER})
+# The one definition of which diluents carry benzyl alcohol lives with the stock model.
+BENZYL_ALCOHOL_DILUENTS = BACTERIOSTATIC
 AMIDE_ANAESTHETICS = frozenset(a.value for a in Anaesthetic if a != Anaesthetic.NONE)
 
 # An allergy filed under "Other" is screened as a category when its text names one of these
@@ -545,14 +547,23 @@ def hand_entered_ingredients(
     dextrose = _percent(dextrose_percent)
     if dextrose > 0:
         name = f"Hand-entered dextrose {num(dextrose)}%"
-        ingredients.append(("dextrose_percent", StockFacts(name, frozenset({"corn"}))))
+        ingredients.append(("dextrose_percent", StockFacts(name, _made_of(dextrose=dextrose))))
     if isinstance(anaesthetic, str) and anaesthetic in AMIDE_ANAESTHETICS:
         name = f"Hand-entered {anaesthetic} {num(_percent(anaesthetic_percent))}%"
-        ingredients.append(("anaesthetic", StockFacts(name, frozenset({"amide_anaesthetic"}))))
+        ingredients.append(("anaesthetic", StockFacts(name, _made_of(anaesthetic=anaesthetic))))
     if isinstance(diluent, str) and diluent in Diluent.values and diluent != Diluent.NONE:
         label = Diluent(diluent).label
         name = f"Hand-entered {label[:1].lower()}{label[1:]}"
-        benzyl = diluent in BENZYL_ALCOHOL_DILUENTS
-        allergens = frozenset({"benzyl_alcohol"}) if benzyl else frozenset()
-        ingredients.append(("diluent", StockFacts(name, allergens)))
+        ingredients.append(("diluent", StockFacts(name, _made_of(diluent=diluent))))
     return ingredients
+
+
+def _made_of(
+    *, dextrose: Decimal = Decimal(0), anaesthetic: str = "none", diluent: str = "none"
+) -> frozenset[str]:
+    """The allergens of one ingredient, by the same rule the stock catalogue uses."""
+    return frozenset(
+        composition_allergens(
+            dextrose_percent=dextrose, anaesthetic=anaesthetic, epinephrine=False, diluent=diluent
+        )
+    )
