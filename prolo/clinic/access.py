@@ -21,6 +21,7 @@ from prolo.clinic.models import (
     Injection,
     Patient,
     ProtocolTemplate,
+    QuestionnaireResponse,
     ReviewTask,
     TreatmentCourse,
     TreatmentSession,
@@ -115,3 +116,12 @@ def get_protocol(actor: Actor, code: uuid.UUID | str, perm: Perm) -> ProtocolTem
     protocol = _get(ProtocolTemplate.objects.filter(clinic=actor.clinic), code)
     require(actor, perm)
     return protocol
+
+
+def get_response(actor: Actor, code: uuid.UUID | str, perm: Perm) -> QuestionnaireResponse:
+    qs = QuestionnaireResponse.objects.filter(patient__clinic=actor.clinic).select_related(
+        "patient", "course", "entered_by"
+    )
+    response = _get(qs, code)
+    require(actor, perm)
+    return response

@@ -30,6 +30,7 @@ class Perm(StrEnum):
     RECORD_DIARY = "record_diary"
     CLOSE_REVIEW = "close_review"
     REPORT_ADVERSE_EVENT = "report_adverse_event"
+    RECORD_OUTCOME = "record_outcome"
 
 
 _ALL = set(Perm)
@@ -50,11 +51,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REPORT_ADVERSE_EVENT,
             Perm.RECORD_DIARY,
             Perm.CLOSE_REVIEW,
+            Perm.RECORD_OUTCOME,
         }
     ),
     # Physiotherapists assess and follow up: they read the record and record evaluations.
     Role.PHYSIOTHERAPIST: frozenset(
-        _CLINICAL_READ | {Perm.EDIT_HISTORY, Perm.RECORD_EVALUATION, Perm.RECORD_DIARY}
+        _CLINICAL_READ
+        | {Perm.EDIT_HISTORY, Perm.RECORD_EVALUATION, Perm.RECORD_DIARY, Perm.RECORD_OUTCOME}
     ),
     # Reception runs the diary and the front desk: schedule and demographics, never notes.
     Role.RECEPTION: frozenset(

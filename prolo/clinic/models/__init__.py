@@ -27,6 +27,11 @@ from prolo.clinic.models.outcomes_events import (
     Expectedness,
     Seriousness,
 )
+from prolo.clinic.models.outcomes_responses import (
+    InstrumentSetting,
+    QuestionnaireResponse,
+    ResponseSource,
+)
 from prolo.clinic.models.patients import (
     Allergy,
     AllergyCategory,
@@ -98,6 +103,7 @@ __all__ = [
     "ImagingStudy",
     "Injection",
     "InjectionStructure",
+    "InstrumentSetting",
     "JointUse",
     "Language",
     "Laterality",
@@ -111,7 +117,9 @@ __all__ = [
     "Pregnancy",
     "ProcedureNote",
     "ProtocolTemplate",
+    "QuestionnaireResponse",
     "Region",
+    "ResponseSource",
     "ReviewTask",
     "Role",
     "Screening",

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from prolo.clinic.models.evaluations import Evaluation, Laterality, Region
 from prolo.clinic.models.patients import Patient
+from prolo.clinic.outcomes import schedule
 
 MAX_PLANNED_SESSIONS = 20
 MAX_INTERVAL_DAYS = 180
@@ -73,6 +74,19 @@ class TreatmentCourse(models.Model):
         blank=True,
         related_name="+",
         help_text="The stock products the course plans to inject (screened for allergies).",
+    )
+    # The outcome schedule (outcomes/schedule.py), copied from the template at planning.
+    outcome_instruments = models.JSONField(
+        default=schedule.default_instruments,
+        help_text="Instruments at baseline and at every follow-up.",
+    )
+    session_instruments = models.JSONField(
+        default=schedule.default_session_instruments,
+        help_text="Instruments before each session after the first.",
+    )
+    follow_ups = models.JSONField(
+        default=schedule.default_follow_ups,
+        help_text="Follow-ups after the last session: weeks (6w) or months (3m).",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -19,6 +19,7 @@ from prolo.clinic.models.accounts import Clinic
 from prolo.clinic.models.courses import CourseType, TreatmentCourse
 from prolo.clinic.models.evaluations import Region
 from prolo.clinic.models.sessions import Anaesthetic, Diluent, TreatmentSession
+from prolo.clinic.outcomes import schedule
 
 
 class ClinicSettings(models.Model):
@@ -375,6 +376,19 @@ class ProtocolTemplate(models.Model):
     evidence = models.TextField(blank=True)
     unverified = models.TextField(blank=True, help_text="Parts of the protocol not confirmed.")
     active = models.BooleanField(default=True)
+    # The outcome schedule (outcomes/schedule.py), given to the courses planned from it.
+    outcome_instruments = models.JSONField(
+        default=schedule.default_instruments,
+        help_text="Instruments at baseline and at every follow-up.",
+    )
+    session_instruments = models.JSONField(
+        default=schedule.default_session_instruments,
+        help_text="Instruments before each session after the first.",
+    )
+    follow_ups = models.JSONField(
+        default=schedule.default_follow_ups,
+        help_text="Follow-ups after the last session: weeks (6w) or months (3m).",
+    )
 
     class Meta:
         ordering = ["name", "id"]
