@@ -46,6 +46,8 @@ from prolo.clinic.models import (
     TreatmentCourse,
     TreatmentSession,
 )
+from prolo.clinic.outcomes.instruments import INSTRUMENTS
+from prolo.clinic.outcomes.schedule import add_offset
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.clinics import clinic_create, membership_add, staff_user_create
 from prolo.clinic.services.courses import course_plan, course_set_status
@@ -58,6 +60,7 @@ from prolo.clinic.services.patients import (
     patient_register,
     weight_record,
 )
+from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.clinic.services.sessions import (
     checklist_save,
     injection_add,
@@ -230,8 +233,11 @@ def _write_note(cast: Cast, session: TreatmentSession, plan: Plan) -> ProcedureN
 
 
 def _perform(cast: Cast, session: TreatmentSession, case: Case, plan: Plan) -> None:
-    """A past visit: checklist, note and signature, each at its own time that day."""
+    """A past visit: pain score, checklist, note and signature, each at its own time that day."""
     start = session.scheduled_at
+    if session.number > 1:
+        with _clock(start - dt.timedelta(minutes=20)):
+            _answer(cast, session.course, "pain_nrs", f"session-{session.number}")
     with _clock(start - dt.timedelta(minutes=10)):
         _checklist(cast, session, case.history, "complete", plan.observation)
     with _clock(start + dt.timedelta(minutes=10)):
@@ -262,13 +268,74 @@ def _course(cast: Cast, evaluation: Evaluation, case: Case, plan: Plan, today: d
             interval_days=protocol.interval_days,
             start_date=_first_session_day(plan, today),
             acknowledgement=plan.observation,  # the reason to go ahead despite a caution
+            outcome_instruments=["pain_nrs", "koos"] if protocol.region == "knee" else ["pain_nrs"],
         )
         sessions = list(course.sessions.select_related("course__patient"))
+        if evaluation.evaluated_on <= today:
+            for code in course.outcome_instruments:
+                _answer(cast, course, code, "baseline")
         if plan.status == CourseStatus.PLANNED and plan.checklist:
             _checklist(cast, sessions[0], case.history, "consent")  # consented at evaluation
     for session in sessions[: plan.signed]:
         _perform(cast, session, case, plan)
     _finish(cast, course, sessions, case.history, plan, today)
+    if plan.status == CourseStatus.COMPLETED:
+        _follow_ups(cast, course, sessions[-1], today)
+
+
+# How much better a course's patient gets, by the patient's family name: a clinic's mix of
+# clear responders, partial ones and a non-responder, the same on every load.
+IMPROVEMENT = (0.6, 0.3, -0.1)
+
+
+def _share(course: TreatmentCourse) -> float:
+    return IMPROVEMENT[len(course.patient.family_name) % len(IMPROVEMENT)]
+
+
+def _nrs(course: TreatmentCourse, baseline: int, timepoint: str) -> int:
+    """Pain at a time point: sessions move part of the way, follow-ups the whole way."""
+    if timepoint == "baseline":
+        return baseline
+    if timepoint.startswith("session-"):
+        done = int(timepoint.removeprefix("session-")) - 1
+        fraction = done / (course.planned_sessions + 1)
+    else:
+        fraction = 1.0
+    return max(0, min(10, round(baseline * (1 - _share(course) * fraction))))
+
+
+def _answer(cast: Cast, course: TreatmentCourse, code: str, timepoint: str) -> None:
+    """The patient answers with the nurse: the NRS on the trajectory, KOOS items to match."""
+    baseline = course.evaluation.baseline_pain if course.evaluation else 6
+    pain = _nrs(course, baseline if baseline is not None else 6, timepoint)
+    instrument = INSTRUMENTS[code]
+    if code == "pain_nrs":
+        answers = {"pain": pain}
+    else:  # KOOS: each item 0 (no problem) to 4 (extreme), following the pain score
+        answers = {item.id: round(pain * item.high / 10) for item in instrument.items}
+    questionnaire_record(
+        actor=cast.nurse,
+        patient=course.patient,
+        course=course,
+        instrument=code,
+        timepoint=timepoint,
+        answers=answers,
+        answered_on=timezone.localdate(),
+    )
+
+
+def _follow_ups(
+    cast: Cast, course: TreatmentCourse, last: TreatmentSession, today: dt.date
+) -> None:
+    """The follow-ups whose day has come, answered on that day."""
+    last_day = timezone.localtime(last.scheduled_at).date()
+    for offset in course.follow_ups:
+        day = add_offset(last_day, offset)
+        if day > today:
+            break
+        with _clock(_local(day, dt.time(14, 0))):
+            for code in course.outcome_instruments:
+                _answer(cast, course, code, f"fu-{offset}")
 
 
 def _finish(

@@ -18,6 +18,7 @@ from prolo.clinic.safety.protocols import LIBRARY
 from prolo.clinic.services.clinic_settings import SETTING_SOURCES, SETTINGS_FIELDS, default_of
 from prolo.clinic.sites import site_choices
 from prolo.lib.forms import ParseModelForm
+from prolo.staff.outcome_forms import OutcomeScheduleForm
 
 WEEKS_MAX_LENGTH = 200
 _WHOLE = re.compile(r"-?[0-9]+")
@@ -53,7 +54,7 @@ class ProtocolCopyForm(forms.Form):
     )
 
 
-class ProtocolForm(ParseModelForm):
+class ProtocolForm(OutcomeScheduleForm, ParseModelForm):
     session_weeks = WeeksField(
         label="Session weeks",
         help_text="The week of each session, the first being week 0, e.g. 0, 4, 8.",

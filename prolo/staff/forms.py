@@ -40,6 +40,7 @@ from prolo.clinic.services.sessions import CHECKLIST_FIELDS, INJECTION_FIELDS, N
 from prolo.clinic.services.syringes import DISCARD_REASON_MAX
 from prolo.clinic.sites import site_choices
 from prolo.lib.forms import DateInput, DateTimeInput, ParseModelForm, TimeInput
+from prolo.staff.outcome_forms import OutcomeScheduleForm
 
 
 class PatientSearchForm(forms.Form):
@@ -202,7 +203,7 @@ class ScreeningFieldsForm(forms.Form):
         return data
 
 
-class CourseForm(ScreeningFieldsForm, ParseModelForm):
+class CourseForm(ScreeningFieldsForm, OutcomeScheduleForm, ParseModelForm):
     evaluation = forms.ModelChoiceField(queryset=Evaluation.objects.none(), label="From evaluation")
     first_session_time = forms.TimeField(label="Time of each session", widget=TimeInput())
     room = forms.CharField(max_length=60, required=False)
@@ -252,7 +253,13 @@ class CourseForm(ScreeningFieldsForm, ParseModelForm):
         )
 
 
-TEMPLATE_DECIDES = ("course_type", "target_region", "planned_sessions", "interval_days")
+TEMPLATE_DECIDES = (
+    "course_type",
+    "target_region",
+    "planned_sessions",
+    "interval_days",
+    "outcome_instruments",
+)
 
 
 def _protocol_field(clinic_id: int) -> forms.ModelChoiceField:

@@ -10,8 +10,11 @@ from prolo.staff.views import (
     dosing,
     evaluations,
     history,
+    instruments,
+    outcomes,
     patients,
     protocols,
+    questionnaires,
     sessions,
     syringes,
     today,
@@ -51,6 +54,21 @@ evaluation_urls = [
 course_urls = [
     path("patients/<uuid:code>/courses/new/", courses.course_new, name="course-new"),
     path("courses/<uuid:code>/", courses.course_detail, name="course-detail"),
+    path("courses/<uuid:code>/outcomes/", courses.course_outcomes, name="course-outcomes"),
+]
+
+questionnaire_urls = [
+    path(
+        "patients/<uuid:code>/questionnaires/new/",
+        questionnaires.questionnaire_new,
+        name="questionnaire-new",
+    ),
+    path(
+        "questionnaires/<uuid:code>/",
+        questionnaires.questionnaire_detail,
+        name="questionnaire-detail",
+    ),
+    path("outcomes/due/", questionnaires.outcomes_due, name="outcomes-due"),
 ]
 
 session_urls = [
@@ -126,10 +144,39 @@ adverse_event_urls = [
     ),
 ]
 
+instrument_urls = [
+    path("clinic/instruments/", instruments.instrument_list, name="instrument-list"),
+    path(
+        "clinic/instruments/<slug:instrument>/",
+        instruments.instrument_detail,
+        name="instrument-detail",
+    ),
+    path(
+        "clinic/instruments/<slug:instrument>/questionnaire.json",
+        instruments.instrument_export,
+        name="instrument-export",
+    ),
+    path(
+        "clinic/instruments/<slug:instrument>/import/",
+        instruments.instrument_import,
+        name="instrument-import",
+    ),
+    path(
+        "clinic/instruments/<slug:instrument>/settings/",
+        instruments.instrument_settings,
+        name="instrument-settings",
+    ),
+]
+
 diary_urls = [
     path("sessions/<uuid:code>/diary/", diary.diary_entry_add, name="diary-entry-add"),
     path("review-tasks/", diary.review_task_list, name="review-task-list"),
     path("review-tasks/<uuid:code>/close/", diary.review_task_close, name="review-task-close"),
+]
+
+outcome_urls = [
+    path("outcomes/", outcomes.outcomes_report, name="outcomes-report"),
+    path("outcomes/registry.csv", outcomes.registry_csv, name="registry-csv"),
 ]
 
 urlpatterns = [
@@ -137,10 +184,13 @@ urlpatterns = [
     *patient_urls,
     *evaluation_urls,
     *course_urls,
+    *questionnaire_urls,
     *session_urls,
     *dosing_urls,
     *protocol_urls,
     *compounding_urls,
+    *instrument_urls,
     *diary_urls,
     *adverse_event_urls,
+    *outcome_urls,
 ]

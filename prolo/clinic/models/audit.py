@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
     AMEND = "amend", "Amended"
     VIEW_CHART = "view_chart", "Opened chart"
     VIEW_FILE = "view_file", "Opened file"
+    EXPORT = "export", "Exported"
 
 
 class AuditEvent(models.Model):

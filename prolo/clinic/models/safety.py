@@ -383,10 +383,12 @@ class ProtocolTemplate(models.Model):
     )
     session_instruments = models.JSONField(
         default=schedule.default_session_instruments,
+        blank=True,
         help_text="Instruments before each session after the first.",
     )
     follow_ups = models.JSONField(
         default=schedule.default_follow_ups,
+        blank=True,
         help_text="Follow-ups after the last session: weeks (6w) or months (3m).",
     )
 

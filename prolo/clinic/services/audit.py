@@ -99,3 +99,28 @@ def update_audited(
         instance.save(update_fields=[instance._meta.get_field(n).name for n in changes])
         audit_log(actor=actor, action=action, obj=instance, patient=patient, changes=changed)
     return instance
+
+
+def audit_log_each(
+    *,
+    actor: Actor,
+    action: AuditAction,
+    entries: list[tuple[models.Model, Patient | None, dict[str, Any]]],
+) -> list[AuditEvent]:
+    """One audit row per (object, patient, changes), inserted together.
+
+    For a read across many patients (an identified export): each patient's trail shows it,
+    at one INSERT per batch rather than one per patient.
+    """
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            clinic=actor.clinic,
+            actor=actor.user,
+            patient=patient,
+            action=action,
+            object_type=obj._meta.model_name or "",
+            object_code=str(getattr(obj, "code", obj.pk)),
+            changes=changes,
+        )
+        for obj, patient, changes in entries
+    )

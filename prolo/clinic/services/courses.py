@@ -25,6 +25,7 @@ from prolo.clinic.models.courses import MAX_INTERVAL_DAYS
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
+from prolo.clinic.services.questionnaires import SCHEDULE_FIELDS, clean_schedule_fields
 from prolo.clinic.services.screening import course_stocks_plan, screening_run
 from prolo.lib.dates import NonexistentLocalTime, local_datetime, proposed_session_times
 
@@ -36,6 +37,7 @@ COURSE_FIELDS = (
     "planned_sessions",
     "interval_days",
     "start_date",
+    *SCHEDULE_FIELDS,
 )
 
 
@@ -69,6 +71,7 @@ def course_plan(
     fields = pick(fields, COURSE_FIELDS)
     if protocol is not None:
         fields |= _from_protocol(actor, protocol, fields.get("interval_days"))
+    fields = clean_schedule_fields(fields)
     check_practitioner(actor, practitioner)
     if "start_date" in fields:
         check_plausible_date("start_date", fields["start_date"])
@@ -117,6 +120,14 @@ def course_set_status(
     return course
 
 
+@transaction.atomic
+def course_outcomes_set(*, actor: Actor, course: TreatmentCourse, **fields: Any) -> TreatmentCourse:
+    """Change which questionnaires the course asks for, and when (docs/outcomes.md)."""
+    require(actor, Perm.PLAN_COURSE)
+    changes = clean_schedule_fields(pick(fields, SCHEDULE_FIELDS))
+    return update_audited(actor=actor, instance=course, patient=course.patient, changes=changes)
+
+
 def _cancel_open_sessions(actor: Actor, course: TreatmentCourse) -> None:
     """A closed course keeps no bookings: its still-scheduled sessions are cancelled."""
     if course.is_open:
@@ -142,6 +153,8 @@ def _from_protocol(
         "course_type": protocol.course_type,
         "target_region": protocol.target_region,
         "planned_sessions": len(weeks),
+        # The template's outcome schedule; the course's own can be changed afterwards.
+        **{name: getattr(protocol, name) for name in SCHEDULE_FIELDS},
     }
     if len(weeks) > 1:
         gap_days = 7 * min(b - a for a, b in itertools.pairwise(weeks))

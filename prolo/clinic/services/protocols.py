@@ -20,6 +20,7 @@ from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.protocols import LIBRARY_BY_KEY, template_fields
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import pick
+from prolo.clinic.services.questionnaires import SCHEDULE_FIELDS, clean_schedule_fields
 from prolo.clinic.sites import SITES_BY_CODE
 
 PROTOCOL_FIELDS = (
@@ -31,6 +32,7 @@ PROTOCOL_FIELDS = (
     "evidence",
     "unverified",
     "active",
+    *SCHEDULE_FIELDS,
 )
 INJECTION_LINE_FIELDS = (
     "site_code",
@@ -79,7 +81,7 @@ def protocol_update(*, actor: Actor, protocol: ProtocolTemplate, **fields: Any) 
     """Edit a template's name, schedule, injections, volume limit and notes."""
     require(actor, Perm.MANAGE_SAFETY)
     protocol = _lock(protocol)
-    changes = pick(fields, (*PROTOCOL_FIELDS, "injections"))
+    changes = clean_schedule_fields(pick(fields, (*PROTOCOL_FIELDS, "injections")))
     if "name" in changes:
         _check_name(actor, protocol, changes["name"])
     if "session_weeks" in changes:

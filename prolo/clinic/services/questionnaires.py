@@ -190,7 +190,9 @@ def due_list(actor: Actor, today: dt.date | None = None) -> list[DueRow]:
 # --- Recording ------------------------------------------------------------------------
 
 
-def _check_timepoint(course: TreatmentCourse | None, instrument: str, timepoint: str) -> None:
+def _check_timepoint(
+    course: TreatmentCourse | None, instrument: str, timepoint: str, answered_on: dt.date
+) -> None:
     if course is None:
         if timepoint != EXTRA:
             raise ValidationError({"timepoint": "Without a course, record an extra questionnaire."})
@@ -205,9 +207,14 @@ def _check_timepoint(course: TreatmentCourse | None, instrument: str, timepoint:
             raise ValidationError(
                 {"timepoint": f"{due.label}: this questionnaire is already recorded."}
             )
-        if due.state == sched.State.MISSED:
+        # A paper form filled in on time may be entered later; answers given after the
+        # session (or, for the baseline, after treatment began) are not that time point.
+        if due.state == sched.State.MISSED and answered_on > due.due:
             raise ValidationError(
-                {"timepoint": f"{due.label} has passed: record it as an extra questionnaire."}
+                {
+                    "timepoint": f"{due.label} was due by {due.due:%d %b %Y}: answers given "
+                    "after that day cannot count for it. Record them as an extra questionnaire."
+                }
             )
         return
     raise ValidationError(
@@ -250,7 +257,7 @@ def questionnaire_record(
         raise ValidationError({"answered_on": "The answers cannot be from a future day."})
     clinic_view = clinic_instrument(actor.clinic, instrument)
     cleaned = _clean_answers(clinic_view.instrument, answers)
-    _check_timepoint(course, instrument, timepoint)
+    _check_timepoint(course, instrument, timepoint, answered_on)
     try:
         result = score(clinic_view.instrument, cleaned, min_answered=clinic_view.min_answered)
     except ScoringError as exc:
@@ -303,8 +310,19 @@ def course_benefits(
     `follow_up_only` compares with the latest follow-up after the last session (the outcomes
     page), otherwise with the latest score of any kind (the chart's running summary).
     """
+    return benefits_of(course.responses.all(), instruments, follow_up_only=follow_up_only)
+
+
+def benefits_of(
+    responses: Iterable[QuestionnaireResponse],
+    instruments: Mapping[str, ClinicInstrument],
+    *,
+    follow_up_only: bool = False,
+) -> list[CourseBenefit]:
+    """course_benefits() over one course's responses already fetched (the chart reads the
+    patient's responses in one query and groups them by course)."""
     by_instrument: dict[str, list[QuestionnaireResponse]] = {}
-    for response in course.responses.all():
+    for response in responses:
         by_instrument.setdefault(response.instrument, []).append(response)
     out = []
     for code, responses in by_instrument.items():
@@ -337,3 +355,31 @@ def scores_of(response: QuestionnaireResponse) -> list[tuple[str, Decimal]]:
 def instrument_choices(codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
     wanted = INSTRUMENTS if codes is None else codes
     return [(code, INSTRUMENTS[code].name) for code in wanted]
+
+
+# --- The schedule's settings (course and protocol template) -----------------------------
+
+SCHEDULE_FIELDS = ("outcome_instruments", "session_instruments", "follow_ups")
+
+
+def clean_schedule_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Check the outcome-schedule fields present in `fields`; errors name the field."""
+    out = dict(fields)
+    for name in SCHEDULE_FIELDS:
+        if name not in out:
+            continue
+        values = out[name] or []
+        if isinstance(values, str) or not isinstance(values, list | tuple):
+            raise ValidationError({name: "Give a list."})
+        try:
+            if name == "follow_ups":
+                out[name] = sched.clean_follow_ups([str(v) for v in values])
+            else:
+                out[name] = sched.clean_instruments([str(v) for v in values], field=name)
+        except sched.ScheduleError as exc:
+            raise ValidationError({name: str(exc)}) from None
+    if "outcome_instruments" in out and not out["outcome_instruments"]:
+        raise ValidationError(
+            {"outcome_instruments": "Choose at least one instrument to measure the course with."}
+        )
+    return out

@@ -16,6 +16,8 @@ from prolo.clinic.models import (
     Clinic,
     Membership,
     Patient,
+    QuestionnaireResponse,
+    TreatmentCourse,
     TreatmentSession,
     User,
 )
@@ -162,3 +164,22 @@ class LoadDemoTests(TestCase):
     def test_loading_again_without_if_empty_is_refused(self):
         with pytest.raises(CommandError, match="already"):
             call_command("load_demo", stdout=StringIO())
+
+    def test_courses_have_scores_at_their_time_points_and_none_in_the_future(self):
+        responses = QuestionnaireResponse.objects.select_related("course")
+        started = TreatmentCourse.objects.filter(evaluation__evaluated_on__lte=timezone.localdate())
+        baselines = responses.filter(instrument="pain_nrs", timepoint="baseline")
+        assert {r.course_id for r in baselines} == set(started.values_list("pk", flat=True))
+        assert responses.filter(instrument="koos", timepoint="baseline").exists()
+        assert responses.filter(timepoint__startswith="session-").exists()
+        follow_ups = responses.filter(timepoint__startswith="fu-")
+        assert set(follow_ups.values_list("course__status", flat=True)) == {"completed"}
+        assert not responses.filter(answered_on__gt=timezone.localdate()).exists()
+        # Responders and non-responders alike: the outcomes page has something to show.
+        finals = {
+            r.course_id: r.score for r in responses.filter(instrument="pain_nrs", timepoint="fu-6w")
+        }
+        starts = {r.course_id: r.score for r in baselines if r.course_id in finals}
+        changes = {starts[c] - finals[c] for c in finals}
+        assert any(change >= 2 for change in changes)
+        assert any(change < 2 for change in changes)

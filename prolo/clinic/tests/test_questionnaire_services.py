@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -136,3 +137,25 @@ def test_future_answers_are_refused(alice_actor, pat):
             answers={"pain": 3},
             answered_on=timezone.localdate() + dt.timedelta(days=1),
         )
+
+
+def test_a_missed_baseline_takes_only_answers_given_before_treatment(alice_actor, pat):
+    from prolo.testing import signed_session
+
+    session = signed_session(alice_actor, pat)
+    course = session.course
+    kwargs = dict(
+        actor=alice_actor,
+        patient=pat,
+        course=course,
+        instrument="pain_nrs",
+        timepoint="baseline",
+        answers={"pain": 6},
+    )
+    later = course.start_date + dt.timedelta(days=1)
+    with time_machine.travel(dt.datetime.combine(later, dt.time(12)).astimezone()):
+        with pytest.raises(ValidationError, match="answers given after that day cannot count"):
+            questionnaire_record(**kwargs, answered_on=later)
+        # The paper form filled in on the day of session 1 is entered the day after.
+        response = questionnaire_record(**kwargs, answered_on=course.start_date)
+    assert response.timepoint == "baseline"

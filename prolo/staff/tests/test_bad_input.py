@@ -11,6 +11,7 @@ tests check the words the clinic sees for the common refusals, as the page rende
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,10 +39,12 @@ from prolo.clinic.models import (
     Evaluation,
     ImagingStudy,
     Injection,
+    InstrumentSetting,
     Medication,
     Patient,
     ProcedureNote,
     ProtocolTemplate,
+    QuestionnaireResponse,
     ReviewTask,
     StockProduct,
     Syringe,
@@ -51,6 +54,8 @@ from prolo.clinic.models import (
     User,
     WeightMeasurement,
 )
+from prolo.clinic.outcomes.fhir_questionnaire import to_questionnaire
+from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.catalogue import clinic_safety_install, stock_update
 from prolo.clinic.services.dosing import anaesthetic_limit_update
@@ -90,6 +95,8 @@ RECORD: list[type[Model]] = [
     SyringeIngredient,
     DiaryEntry,
     ReviewTask,
+    QuestionnaireResponse,
+    InstrumentSetting,
 ]
 PAGE_VIEWS = (AuditAction.VIEW_CHART, AuditAction.VIEW_FILE)
 
@@ -182,6 +189,9 @@ def _course_form(w: World) -> Data:
         "site_steroid_on": (_today() - dt.timedelta(days=200)).isoformat(),
         # Pat takes apixaban (the world's medication): a caution the physician acknowledges.
         "acknowledgement": "Apixaban continued; firm pressure at each site.",
+        "outcome_instruments": ["pain_nrs", "koos"],
+        "session_instruments": ["pain_nrs"],
+        "follow_ups": "6w, 3m",
     }
 
 
@@ -363,6 +373,9 @@ def _protocol_form(w: World) -> Data:
         "evidence": "Riverside uses the Rabago schedule.",
         "unverified": "Anaesthetic strength",
         "active": "on",
+        "outcome_instruments": ["pain_nrs", "womac"],
+        "session_instruments": [],
+        "follow_ups": "6w, 6m",
     }
 
 
@@ -521,6 +534,16 @@ def _day_already_recorded(w: World) -> Data:
 def _injected_from(w: World) -> Data:
     add_injection(w.actor, w.session.note, syringe=w.syringe, volume_ml=Decimal(1))
     return {}
+
+
+_WOMAC = INSTRUMENTS["womac"]
+
+
+def _questionnaire(code: str) -> str:
+    """An instrument's Questionnaire with text for every item, as a clinic would import it."""
+    instrument = INSTRUMENTS[code]
+    text = {i.id: {"text": f"Official wording of {i.id}", "options": {}} for i in instrument.items}
+    return json.dumps(to_questionnaire(instrument, text), indent=1)
 
 
 BAD_DATES = {"date 2026-02-30": "2026-02-30", "date 'yesterday'": "yesterday"}
@@ -684,6 +707,52 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
         booleans=frozenset({"serious"}),
     ),
+    "questionnaire-new": Endpoint(
+        url=lambda w: reverse("staff:questionnaire-new", args=[w.patient.code]),
+        valid=lambda w: {"slot": ":extra", "answered_on": _today().isoformat(), "item_pain": "5"},
+        absurd={
+            "pain 11": {"item_pain": "11"},
+            "pain -1": {"item_pain": "-1"},
+            "pain 'severe'": {"item_pain": "severe"},
+            "pain left blank": {"item_pain": ""},
+            **_each("answered_on", BAD_DATES, "answered"),
+            "answered tomorrow": {"answered_on": (_today() + dt.timedelta(days=1)).isoformat()},
+            "a baseline already recorded": lambda w: {"slot": f"{w.course.code}:baseline"},
+            "a time point the course does not have": lambda w: {"slot": f"{w.course.code}:fu-2y"},
+            "not a time point": {"slot": "nonsense"},
+        },
+    ),
+    "questionnaire-new koos": Endpoint(
+        url=lambda w: (
+            reverse("staff:questionnaire-new", args=[w.patient.code]) + "?instrument=koos"
+        ),
+        valid=lambda w: {
+            "slot": ":extra",
+            "answered_on": _today().isoformat(),
+            **{f"item_{item.id}": "1" for item in INSTRUMENTS["koos"].items},
+        },
+        absurd={
+            "half the pain items blank": {f"item_P{n}": "" for n in range(1, 6)},
+            "an answer of 5 on a 0–4 item": {"item_P1": "5"},
+        },
+    ),
+    "course-outcomes": Endpoint(
+        url=lambda w: reverse("staff:course-outcomes", args=[w.course.code]),
+        valid=lambda w: {
+            "outcome_instruments": ["pain_nrs", "koos"],
+            "session_instruments": ["pain_nrs"],
+            "follow_ups": "6w, 3m, 12m",
+        },
+        absurd={
+            "no instrument": {"outcome_instruments": []},
+            "an unknown instrument": {"outcome_instruments": ["mood"]},
+            "an unknown session instrument": {"session_instruments": ["mood"]},
+            "follow-up 0w": {"follow_ups": "0w"},
+            "follow-up in 61 months": {"follow_ups": "61m"},
+            "follow-up in years": {"follow_ups": "2y"},
+            "follow-up 'later'": {"follow_ups": "later"},
+        },
+    ),
     "course-new": Endpoint(
         url=lambda w: reverse("staff:course-new", args=[w.patient.code]),
         valid=_course_form,
@@ -715,6 +784,8 @@ ENDPOINTS: dict[str, Endpoint] = {
             "platelets -1": {"platelets": "-1"},
             "planned stock not a number": {"planned_stocks": ["abc"]},
             "cautions without a reason": {"acknowledgement": "   "},
+            "no questionnaire": {"outcome_instruments": []},
+            "follow-up in 0 weeks": {"follow_ups": "0w"},
         },
     ),
     "course-detail status": Endpoint(
@@ -888,6 +959,8 @@ ENDPOINTS: dict[str, Endpoint] = {
             "first session not week 0": {"session_weeks": "1, 5, 9"},
             "week 105": {"session_weeks": "0, 105"},
             "weeks in words": {"session_weeks": "zero, four"},
+            "no questionnaire": {"outcome_instruments": []},
+            "follow-up '3 months'": {"follow_ups": "3 months"},
             "week 4.5": {"session_weeks": "0, 4.5"},
             "21 sessions": {"session_weeks": ", ".join(str(w) for w in range(21))},
             "optional week before the last session": {"optional_weeks": "4"},
@@ -1040,6 +1113,59 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
         booleans=STOCK_BOOLEANS,
     ),
+    "instrument-import": Endpoint(
+        url=lambda w: reverse("staff:instrument-import", args=["womac"]),
+        valid=lambda w: {"questionnaire": _questionnaire("womac"), "licence_note": "Licence 114"},
+        absurd={
+            "not JSON": {"questionnaire": "{"},
+            "a JSON list": {"questionnaire": "[]"},
+            "JSON nested 100,000 deep": {"questionnaire": "[" * 100_000},
+            "a number of 5,000 digits": {"questionnaire": "9" * 5000},
+            "a Patient": {"questionnaire": '{"resourceType": "Patient"}'},
+            "the DASH's Questionnaire": {"questionnaire": _questionnaire("dash")},
+            "the pain NRS's Questionnaire": {"questionnaire": _questionnaire("pain_nrs")},
+            "an item Prolo does not have": {
+                "questionnaire": _questionnaire("womac").replace('"P1"', '"P9"')
+            },
+            "an answer value not of the item": {
+                "questionnaire": _questionnaire("womac").replace('"code": "4"', '"code": "5"')
+            },
+            "items without text": {"questionnaire": json.dumps(to_questionnaire(_WOMAC))},
+            "a NUL escaped in the JSON": {
+                "questionnaire": _questionnaire("womac").replace("wording of P1", "P1\\u0000")
+            },
+            "blank licence note": {"licence_note": "   "},
+            "licence note of 2001 characters": {"licence_note": "l" * 2001},
+        },
+    ),
+    "instrument-settings": Endpoint(
+        url=lambda w: reverse("staff:instrument-settings", args=["womac"]),
+        valid=lambda w: {
+            "min_pain": "5",
+            "min_stiffness": "2",
+            "min_function": "15",
+            "mcid_points": "12",
+            "mcid_percent": "30",
+            "mcid_source": "Riverside consensus, March 2026",
+        },
+        absurd={
+            "pain minimum 6 of 5": {"min_pain": "6"},
+            "stiffness minimum 0": {"min_stiffness": "0"},
+            "function minimum -1": {"min_function": "-1"},
+            "pain minimum 2.5": {"min_pain": "2.5"},
+            "minimum 10^30": {"min_function": "1" + "0" * 30},
+            "MCID without a source": {"mcid_source": "  "},
+            "MCID 0": {"mcid_points": "0"},
+            "MCID -5": {"mcid_points": "-5"},
+            "MCID 101 on a 0–100 score": {"mcid_points": "101"},
+            "MCID 12.345": {"mcid_points": "12.345"},
+            **_each("mcid_points", BAD_DECIMALS, "MCID"),
+            "percent without points": {"mcid_points": ""},
+            "percent 101": {"mcid_percent": "101"},
+            "source of 301 characters": {"mcid_source": "s" * 301},
+        },
+        empty_is_valid=True,
+    ),
 }
 
 # Views that take no form, each tested on its own below; and the views that take no POST.
@@ -1068,6 +1194,13 @@ GET_ONLY = {
     "session-detail",
     "adverse-event-list",
     "adverse-event-detail",
+    "outcomes-report",
+    "registry-csv",
+    "questionnaire-detail",
+    "outcomes-due",
+    "instrument-list",
+    "instrument-detail",
+    "instrument-export",
 }
 
 

@@ -8,8 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.services.patients import allergy_add, medication_add, patient_register
+from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.testing import add_injection, make_course, make_note, signed_session
 
 
@@ -33,8 +36,22 @@ def _add_patients(actor, start: int, count: int) -> None:
         make_course(actor, patient, planned_sessions=2)
 
 
+def _answer(actor, patient, course, instrument, timepoint, value) -> None:
+    answers = {item.id: value for item in INSTRUMENTS[instrument].items}
+    questionnaire_record(
+        actor=actor,
+        patient=patient,
+        course=course,
+        instrument=instrument,
+        timepoint=timepoint,
+        answers=answers,
+        answered_on=timezone.localdate(),
+    )
+
+
 def _grow_chart(actor, patient) -> None:
-    """Another course with a signed session, more injections, history entries."""
+    """Another course with a signed session, more injections, history entries, and
+    questionnaires on three instruments over both courses and none."""
     session = signed_session(actor, patient, injections=4)
     course = make_course(actor, patient, planned_sessions=5, acknowledgement="Latex-free gloves.")
     note = make_note(actor, course.sessions.get(number=1))
@@ -43,11 +60,18 @@ def _grow_chart(actor, patient) -> None:
     allergy_add(actor=actor, patient=patient, substance="Latex", category="latex")
     medication_add(actor=actor, patient=patient, name="Ibuprofen", drug_class="nsaid")
     assert session.note.is_signed
+    _answer(actor, patient, session.course, "pain_nrs", "extra", 5)
+    _answer(actor, patient, course, "pain_nrs", "baseline", 7)
+    _answer(actor, patient, course, "pain_nrs", "session-2", 4)
+    _answer(actor, patient, course, "koos", "extra", 2)
+    _answer(actor, patient, None, "pain_vas", "extra", 40)
 
 
 # Pinned: a change that adds a query per row shows up here, not in production.
 LIST_QUERIES = 9  # + the open review tasks count in the main navigation
-CHART_QUERIES = 21  # + latest screening per open course, adverse events, open review tasks (nav)
+# + latest screening per open course, adverse events, open review tasks (nav), and for the
+# Outcomes section the patient's questionnaire responses and the clinic's instrument settings
+CHART_QUERIES = 23
 
 
 @pytest.mark.django_db

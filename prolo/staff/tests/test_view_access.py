@@ -20,6 +20,7 @@ from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.evaluations import imaging_study_add
 from prolo.clinic.services.patients import allergy_add, medication_add
 from prolo.clinic.services.protocols import protocol_copy
+from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.clinic.services.syringes import syringe_draw_up
 from prolo.staff.urls import urlpatterns
 from prolo.testing import add_injection, make_course, make_evaluation, make_note, signed_session
@@ -45,6 +46,7 @@ class World:
     stock: Any = None  # a stock of the clinic's catalogue (the default D50)
     syringe: Any = None  # drawn up in `session`, nothing injected from it yet
     adverse_event: Any = None  # open, on `signed`, outcome still unknown
+    response: Any = None  # a baseline pain NRS (7) on `course`
 
 
 @pytest.fixture
@@ -89,6 +91,15 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         grade=2,
         expectedness="expected",
     )
+    response = questionnaire_record(
+        actor=alice_actor,
+        patient=pat,
+        course=course,
+        instrument="pain_nrs",
+        timepoint="baseline",
+        answers={"pain": 7},
+        answered_on=course.start_date,
+    )
     return World(
         pat,
         evaluation,
@@ -103,6 +114,7 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         stock=stock,
         syringe=syringe,
         adverse_event=adverse_event,
+        response=response,
     )
 
 
@@ -157,11 +169,22 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("adverse-event-detail", "get", "adverse_event", CLINICAL_READERS),
     ("adverse-event-edit", "get", "adverse_event", {"alice", "nora"}),
     ("adverse-event-close", "post", "adverse_event", {"alice"}),
+    ("outcomes-report", "get", "", CLINICAL_READERS),
+    ("registry-csv", "get", "", CLINICAL_READERS),  # de-identified by default
+    ("instrument-list", "get", "", CLINICAL_READERS),
+    ("instrument-detail", "get", "womac", CLINICAL_READERS),
+    ("instrument-export", "get", "womac", CLINICAL_READERS),
+    ("instrument-import", "get", "womac", {"alice", "adam"}),
+    ("instrument-settings", "get", "womac", {"alice", "adam"}),
+    ("course-outcomes", "post", "course", {"alice"}),
+    ("questionnaire-new", "get", "patient", {"alice", "nora", "pete"}),
+    ("questionnaire-detail", "get", "response", CLINICAL_READERS),
+    ("outcomes-due", "get", "", CLINICAL_READERS),
 ]
 
 # URL arguments that name no record, only a clinic's own setting: there is no other clinic's
 # record to refuse, so these rows are left out of the 404 test.
-CLINIC_SETTING_ARGS = {"lidocaine"}
+CLINIC_SETTING_ARGS = {"lidocaine", "womac"}
 
 
 def _url(name: str, spec: str, world: World) -> str:

@@ -19,6 +19,7 @@ from prolo.clinic.models import (
 )
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.screening import latest_results
+from prolo.staff.views.outcomes_section import outcomes_context
 
 
 def alerts_for(
@@ -72,6 +73,7 @@ def chart_context(actor: Actor, patient: Patient) -> dict[str, Any]:
         "can_plan": actor.can(Perm.PLAN_COURSE),
         "can_audit": actor.can(Perm.VIEW_AUDIT),
         "can_report_adverse_event": actor.can(Perm.REPORT_ADVERSE_EVENT),
+        "can_record_outcome": actor.can(Perm.RECORD_OUTCOME),
     }
     if not context["can_clinical"]:
         return context
@@ -89,5 +91,6 @@ def chart_context(actor: Actor, patient: Patient) -> dict[str, Any]:
         ),
         alerts=alerts_for(patient, allergies, medications),
         screenings=latest_results(c for c in courses if c.is_open),
+        **outcomes_context(actor, patient, courses),
     )
     return context

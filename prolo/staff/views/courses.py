@@ -4,17 +4,22 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_course, get_patient, require
+from prolo.clinic.models import TreatmentCourse
+from prolo.clinic.outcomes import schedule
 from prolo.clinic.permissions import Perm
-from prolo.clinic.services.courses import course_plan, course_set_status
+from prolo.clinic.services.courses import course_outcomes_set, course_plan, course_set_status
 from prolo.clinic.services.patients import chart_open
 from prolo.clinic.services.settings import settings_for
 from prolo.lib.forms import parse_uuid, submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.forms import CourseForm, CourseStatusForm
+from prolo.staff.outcome_forms import OutcomeScheduleForm
 from prolo.staff.views.protocols import protocol_initial
+from prolo.staff.views.questionnaires import course_outcomes_context
 
 
 @staff_view()
@@ -29,6 +34,9 @@ def course_new(request: StaffRequest, code: str) -> HttpResponse:
         "planned_sessions": 3,
         "interval_days": 28,
         "practitioner": request.actor.user.pk,
+        "outcome_instruments": schedule.default_instruments(),
+        "session_instruments": schedule.default_session_instruments(),
+        "follow_ups": schedule.default_follow_ups(),
     }
     if evaluation is not None:
         initial |= {
@@ -65,17 +73,44 @@ def course_detail(request: StaffRequest, code: str) -> HttpResponse:
         if submit(request, form, course_set_status, actor=request.actor, course=course):
             messages.success(request, f"Course is now {course.get_status_display().lower()}.")
             return redirect("staff:course-detail", code=course.code)
+    return render_course(request, course, status_form=form)
+
+
+@require_POST
+@staff_view()
+def course_outcomes(request: StaffRequest, code: str) -> HttpResponse:
+    """Change the course's questionnaire schedule; errors re-render the course page."""
+    course = get_course(request.actor, code, Perm.PLAN_COURSE)
+    form = OutcomeScheduleForm(request.POST)
+    if submit(request, form, course_outcomes_set, actor=request.actor, course=course):
+        messages.success(request, "Questionnaire schedule saved.")
+        return redirect("staff:course-detail", code=course.code)
+    return render_course(request, course, schedule_form=form)
+
+
+def render_course(
+    request: StaffRequest,
+    course: TreatmentCourse,
+    *,
+    status_form: CourseStatusForm | None = None,
+    schedule_form: OutcomeScheduleForm | None = None,
+) -> HttpResponse:
     chart_open(actor=request.actor, patient=course.patient, part=course)
     sessions = course.sessions.select_related("practitioner", "checklist", "note").order_by(
         "number"
     )
+    status_form = status_form or CourseStatusForm()
     context = {
         "course": course,
         "patient": course.patient,
         "sessions": sessions,
-        "form": form,
+        "form": status_form,
+        "forms": {"status": status_form},
         "can_plan": request.actor.can(Perm.PLAN_COURSE),
         "can_schedule": request.actor.can(Perm.SCHEDULE_SESSION),
         "nav": "patients",
+        **course_outcomes_context(request, course, schedule_form),
     }
-    return render(request, "staff/course_detail.html", context)
+    context["forms"]["schedule"] = context["schedule_form"]
+    failed = status_form.errors or (schedule_form is not None and schedule_form.errors)
+    return render(request, "staff/course_detail.html", context, status=400 if failed else 200)

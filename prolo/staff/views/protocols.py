@@ -17,6 +17,7 @@ from prolo.clinic.models import ProtocolTemplate
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.protocols import LIBRARY
 from prolo.clinic.services import protocols as services
+from prolo.clinic.services.questionnaires import SCHEDULE_FIELDS
 from prolo.clinic.sites import SITES_BY_CODE
 from prolo.lib.forms import parse_uuid, submit
 from prolo.lib.http import StaffRequest
@@ -142,6 +143,7 @@ def protocol_initial(actor: Actor, code: str) -> dict[str, Any]:
         "course_type": protocol.course_type,
         "target_region": protocol.target_region,
         "planned_sessions": len(weeks),
+        **{name: getattr(protocol, name) for name in SCHEDULE_FIELDS},
     }
     if len(weeks) > 1:
         initial["interval_days"] = 7 * (weeks[1] - weeks[0])
