@@ -21,6 +21,7 @@ EXPECTED = {
         P.REPORT_ADVERSE_EVENT,
         P.RECORD_DIARY,
         P.CLOSE_REVIEW,
+        P.RECORD_OUTCOME,
     },
     Role.PHYSIOTHERAPIST: {
         P.VIEW_SCHEDULE,
@@ -29,6 +30,7 @@ EXPECTED = {
         P.EDIT_HISTORY,
         P.RECORD_EVALUATION,
         P.RECORD_DIARY,
+        P.RECORD_OUTCOME,
     },
     Role.RECEPTION: {
         P.VIEW_SCHEDULE,

@@ -73,6 +73,7 @@ def test_editing_the_weeks_saves_them(rabago, adam, client_for):
         "evidence": rabago.evidence,
         "unverified": rabago.unverified,
         "active": "on",
+        "outcome_instruments": ["pain_nrs"],
     }
     url = reverse("staff:protocol-edit", args=[rabago.code])
     response = client_for(adam).post(url, data)
@@ -97,6 +98,7 @@ def test_weeks_out_of_order_are_refused_beside_the_weeks_field(rabago, adam, cli
         "condition": rabago.condition,
         "session_weeks": "0, 8, 4",
         "optional_weeks": "",
+        "outcome_instruments": ["pain_nrs"],
     }
     url = reverse("staff:protocol-edit", args=[rabago.code])
     response = client_for(adam).post(url, data)
@@ -175,6 +177,28 @@ def test_a_protocol_in_the_query_prefills_the_course_form(rabago, alice, pat, cl
     assert initial["protocol"] == rabago.pk
     assert (initial["course_type"], initial["target_region"]) == ("dextrose", "knee")
     assert (initial["planned_sessions"], initial["interval_days"]) == (3, 28)
+    assert initial["follow_ups"] == rabago.follow_ups
+
+
+def test_a_course_planned_from_a_template_takes_its_questionnaire_schedule(
+    rabago, adam_actor, alice_actor, pat
+):
+    from prolo.testing import make_course
+
+    protocol_update(
+        actor=adam_actor,
+        protocol=rabago,
+        outcome_instruments=["pain_nrs", "womac"],
+        session_instruments=[],
+        follow_ups=["3m", "6w"],
+    )
+    rabago.refresh_from_db()
+    course = make_course(alice_actor, pat, protocol=rabago, outcome_instruments=["pain_nrs"])
+    assert (course.outcome_instruments, course.session_instruments, course.follow_ups) == (
+        ["pain_nrs", "womac"],
+        [],
+        ["6w", "3m"],
+    )
 
 
 @pytest.mark.parametrize("code", ["not-a-uuid", "", "\x00", "x" * 10_000])

@@ -50,6 +50,7 @@ def _course_form(evaluation, **overrides) -> dict[str, object]:
         "start_date": timezone.localdate().isoformat(),
         "first_session_time": "09:30",
         "room": "Room 2",
+        "outcome_instruments": ["pain_nrs"],
         **overrides,
     }
 

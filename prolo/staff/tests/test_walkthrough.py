@@ -83,9 +83,13 @@ def test_a_physician_goes_from_new_patient_to_amended_note(alice, client_for):
             "first_session_time": "09:30",
             "practitioner": alice.pk,
             "room": "Room 2",
+            "outcome_instruments": ["pain_nrs", "koos"],
+            "session_instruments": ["pain_nrs"],
+            "follow_ups": "6w, 3m, 6m, 12m",
         },
     )
     course = patient.courses.get()
+    assert course.outcome_instruments == ["pain_nrs", "koos"]
     assert response.status_code == 302
     sessions = list(course.sessions.order_by("number"))
     assert [s.scheduled_at.date() for s in sessions] == [
