@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +27,7 @@ from prolo.staff.adverse_event_forms import AdverseEventForm
 from prolo.staff.decorators import staff_view
 
 STATUS_FILTERS = {"open": "Open", "closed": "Closed", "all": "All"}
+PAGE_SIZE = 50
 
 
 @staff_view(Perm.VIEW_CLINICAL)
@@ -41,7 +43,7 @@ def adverse_event_list(request: StaffRequest) -> HttpResponse:
     elif status == "closed":
         events = events.filter(closed_at__isnull=False)
     context = {
-        "events": events,
+        "page": Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")),
         "status": status,
         "filters": STATUS_FILTERS,
         "rates": adverse_event_rates(request.actor.clinic),
