@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "prolo.clinic",
     "prolo.accounts",
     "prolo.staff",
+    "prolo.portal",
 ]
 
 MIDDLEWARE = [

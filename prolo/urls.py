@@ -2,5 +2,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("prolo.accounts.urls")),
+    path("portal/", include("prolo.portal.urls")),
     path("", include("prolo.staff.urls")),
 ]

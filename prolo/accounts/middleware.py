@@ -31,7 +31,10 @@ class IdleTimeoutMiddleware:
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
-                return redirect_to_login(request.get_full_path())
+                portal = request.path.startswith("/portal/")
+                return redirect_to_login(
+                    request.get_full_path(), "portal:sign-in" if portal else None
+                )
             request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -19,3 +19,14 @@ class AuthedHttpRequest(HttpRequest):
 
 class StaffRequest(AuthedHttpRequest):
     actor: Actor
+
+
+if TYPE_CHECKING:
+    from prolo.clinic.portal_access import PatientActor
+
+
+class PortalRequest(HttpRequest):
+    """A request from a signed-in patient (prolo/portal/decorators.py)."""
+
+    user: User
+    me: PatientActor

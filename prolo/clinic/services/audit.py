@@ -3,15 +3,25 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from prolo.clinic.models import AuditAction, AuditEvent, Patient
-from prolo.clinic.permissions import Actor
+from prolo.clinic.models import AuditAction, AuditEvent, Clinic, Patient, User
 
 M = TypeVar("M", bound=models.Model)
+
+
+class Auditor(Protocol):
+    """Who acts: a staff Actor, or a patient in the portal (portal_access.PatientActor)."""
+
+    @property
+    def user(self) -> User: ...
+
+    @property
+    def clinic(self) -> Clinic: ...
+
 
 # Fields that are bookkeeping, not clinical content.
 _SKIPPED = {"id", "code", "created_at", "recorded_at"}
@@ -39,7 +49,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 def audit_log(
     *,
-    actor: Actor,
+    actor: Auditor,
     action: AuditAction,
     obj: models.Model,
     patient: Patient | None,
@@ -58,7 +68,7 @@ def audit_log(
 
 def create_audited(
     *,
-    actor: Actor,
+    actor: Auditor,
     instance: M,
     patient: Patient | None,
     action: AuditAction = AuditAction.CREATE,
@@ -78,7 +88,7 @@ def create_audited(
 
 def update_audited(
     *,
-    actor: Actor,
+    actor: Auditor,
     instance: M,
     patient: Patient | None,
     changes: dict[str, Any],
@@ -103,7 +113,7 @@ def update_audited(
 
 def audit_log_each(
     *,
-    actor: Actor,
+    actor: Auditor,
     action: AuditAction,
     entries: list[tuple[models.Model, Patient | None, dict[str, Any]]],
 ) -> list[AuditEvent]:

@@ -1,0 +1,71 @@
+"""Signing in to the portal, accepting an invitation, signing out."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from prolo.clinic.services.portal_accounts import (
+    account_for_email,
+    invitation_accept,
+    invitation_for_token,
+    sign_in_blocked,
+    sign_in_record,
+)
+from prolo.lib.forms import add_service_errors
+from prolo.portal.forms import SetPasswordForm, SignInForm
+
+BLOCKED = "Too many attempts to sign in. Wait 15 minutes, or ask the clinic for help."
+WRONG = "That email address and password do not match an account."
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, ip = form.cleaned_data["email"], _ip(request)
+        if sign_in_blocked(email, ip):
+            form.add_error(None, _(BLOCKED))
+        else:
+            account = account_for_email(email)
+            ok = account is not None and account.user.check_password(form.cleaned_data["password"])
+            sign_in_record(email, ip, ok)
+            if ok and account is not None:
+                login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect(request.GET.get("next") or "portal:home")
+            form.add_error(None, _(WRONG))
+    status = 400 if form.errors else 200
+    return render(request, "portal/sign_in.html", {"form": form}, status=status)
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return render(request, "portal/invitation_invalid.html", status=404)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = invitation_accept(token=token, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your password is set. Welcome to the portal."))
+            return redirect("portal:home")
+    context = {"form": form, "invitation": invitation}
+    return render(request, "portal/accept.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("portal:sign-in")
