@@ -124,6 +124,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The portal's Spanish: prolo/locale/es/LC_MESSAGES/django.po, compiled to .mo by bin/setup.
+LOCALE_PATHS = [BASE_DIR / "prolo" / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

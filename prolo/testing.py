@@ -16,6 +16,7 @@ from django.utils import timezone
 from prolo.clinic.models import (
     Checklist,
     Clinic,
+    Consent,
     Evaluation,
     Injection,
     Membership,
@@ -26,6 +27,11 @@ from prolo.clinic.models import (
     User,
 )
 from prolo.clinic.permissions import Actor
+from prolo.clinic.services.consent import (
+    consent_defaults_install,
+    consent_record_in_clinic,
+    current_document,
+)
 from prolo.clinic.services.courses import course_plan
 from prolo.clinic.services.evaluations import evaluation_record
 from prolo.clinic.services.sessions import checklist_save, injection_add, note_save, note_sign
@@ -137,14 +143,30 @@ def add_injection(actor: Actor, note: ProcedureNote, **overrides: Any) -> Inject
     return injection_add(actor=actor, note=note, **fields)
 
 
+def give_consent(actor: Actor, course: TreatmentCourse) -> Consent:
+    """Record the patient's in-clinic signature on the course type's current consent.
+
+    A course's first session cannot be signed without it; `actor` must be allowed to record
+    it (a physician or nurse). The clinic's default documents are installed if needed.
+    """
+    consent_defaults_install(actor=actor)
+    patient = course.patient
+    document = current_document(actor.clinic, course.course_type, patient.preferred_language)
+    assert document is not None
+    return consent_record_in_clinic(
+        actor=actor, course=course, document=document, typed_name=patient.full_name, confirmed=True
+    )
+
+
 def signed_session(actor: Actor, patient: Patient, injections: int = 3) -> TreatmentSession:
-    """Plan a course and sign its first session's note; returns that (completed) session.
+    """Plan a course, record consent and sign its first session's note; returns that session.
 
     `actor` must be allowed to plan, check, inject and sign: a physician.
     """
     # A patient with cautions (say, an anticoagulant) is treated with the physician's reason.
     reason = "Discussed with the patient; the benefit outweighs the cautions."
     course = make_course(actor, patient, acknowledgement=reason)
+    give_consent(actor, course)
     session = course.sessions.get(number=1)
     complete_checklist(actor, session, acknowledgement=reason)
     note = make_note(actor, session)

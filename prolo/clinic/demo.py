@@ -49,7 +49,13 @@ from prolo.clinic.models import (
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.outcomes.schedule import add_offset
 from prolo.clinic.permissions import Actor
+from prolo.clinic.services.articles import articles_install_defaults
 from prolo.clinic.services.clinics import clinic_create, membership_add, staff_user_create
+from prolo.clinic.services.consent import (
+    consent_defaults_install,
+    consent_record_in_clinic,
+    current_document,
+)
 from prolo.clinic.services.courses import course_plan, course_set_status
 from prolo.clinic.services.evaluations import evaluation_record
 from prolo.clinic.services.patients import (
@@ -70,6 +76,9 @@ from prolo.clinic.services.sessions import (
 )
 
 __all__ = ["DEMO_PASSWORD", "demo_logins", "load_demo"]
+
+# Older than the oldest demo visit, so every consent is to a version already published.
+CONSENT_DOCUMENTS_AGE_DAYS = 730
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -271,6 +280,8 @@ def _course(cast: Cast, evaluation: Evaluation, case: Case, plan: Plan, today: d
             outcome_instruments=["pain_nrs", "koos"] if protocol.region == "knee" else ["pain_nrs"],
         )
         sessions = list(course.sessions.select_related("course__patient"))
+        if plan.signed:
+            _consent(cast, course)  # signed in clinic as the course was planned
         if evaluation.evaluated_on <= today:
             for code in course.outcome_instruments:
                 _answer(cast, course, code, "baseline")
@@ -281,6 +292,19 @@ def _course(cast: Cast, evaluation: Evaluation, case: Case, plan: Plan, today: d
     _finish(cast, course, sessions, case.history, plan, today)
     if plan.status == CourseStatus.COMPLETED:
         _follow_ups(cast, course, sessions[-1], today)
+
+
+def _consent(cast: Cast, course: TreatmentCourse) -> None:
+    patient = course.patient
+    document = current_document(patient.clinic, course.course_type, patient.preferred_language)
+    assert document is not None, "load_demo installs the consent documents first"
+    consent_record_in_clinic(
+        actor=cast.nurse,
+        course=course,
+        document=document,
+        typed_name=patient.full_name,
+        confirmed=True,
+    )
 
 
 # How much better a course's patient gets, by the patient's family name: a clinic's mix of
@@ -438,6 +462,12 @@ def _staff(clinic: Clinic) -> dict[str, Actor]:
     return actors
 
 
+def _install_consent_documents(physician: Actor, today: dt.date) -> None:
+    """The shipped consent documents, published well before the first demo visit."""
+    with _clock(_local(today - dt.timedelta(days=CONSENT_DOCUMENTS_AGE_DAYS), dt.time(8, 0))):
+        consent_defaults_install(actor=physician)
+
+
 @transaction.atomic
 def load_demo() -> list[Clinic]:
     """Create the two demo clinics with their staff and patients, as of today."""
@@ -449,11 +479,15 @@ def load_demo() -> list[Clinic]:
     cast = Cast(
         staff[Role.PHYSICIAN], staff[Role.NURSE], staff[Role.PHYSIOTHERAPIST], staff[Role.RECEPTION]
     )
+    _install_consent_documents(cast.physician, today)
     for number, case in enumerate(RIVERSIDE_CASES, start=1):
         _add_case(cast, case, number, today)
 
     hilltop = clinic_create(name=HILLTOP, address="2 Beacon Road, Hilltop", phone="0117 496 0418")
     doctor = _staff(hilltop)[Role.PHYSICIAN]
+    _install_consent_documents(doctor, today)
     for number, case in enumerate(HILLTOP_CASES, start=101):
         _add_case(Cast(doctor, doctor, doctor, doctor), case, number, today)
+    for demo_clinic in (riverside, hilltop):
+        articles_install_defaults(clinic=demo_clinic)
     return [riverside, hilltop]

@@ -65,6 +65,10 @@ def get_own_response(me: PatientActor, code: uuid.UUID | str) -> QuestionnaireRe
     return _get(QuestionnaireResponse.objects.filter(patient=me.patient), code)
 
 
+def own_documents(me: PatientActor) -> QuerySet[SharedDocument]:
+    """What the clinic shared with the patient and has not withdrawn, newest first."""
+    return SharedDocument.objects.filter(patient=me.patient, withdrawn_at__isnull=True)
+
+
 def get_own_document(me: PatientActor, code: uuid.UUID | str) -> SharedDocument:
-    qs = SharedDocument.objects.filter(patient=me.patient, withdrawn_at__isnull=True)
-    return _get(qs, code)
+    return _get(own_documents(me), code)

@@ -16,7 +16,14 @@ from prolo.clinic.models import Membership, Role, TreatmentCourse, User
 from prolo.clinic.services.clinics import clinic_create
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.sessions import note_sign
-from prolo.testing import actor, add_injection, complete_checklist, make_course, make_note
+from prolo.testing import (
+    actor,
+    add_injection,
+    complete_checklist,
+    give_consent,
+    make_course,
+    make_note,
+)
 
 PASSWORD = "e2e-password-for-outcomes"
 WEEKS_AGO = 8
@@ -44,6 +51,7 @@ def _course() -> TreatmentCourse:
         course = make_course(
             physician, patient, start_date=start, outcome_instruments=["pain_nrs", "koos"]
         )
+        give_consent(physician, course)
         session = course.sessions.get(number=1)
         complete_checklist(physician, session)
         note = make_note(physician, session)

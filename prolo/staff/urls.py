@@ -2,6 +2,7 @@ from django.urls import path
 
 from prolo.staff.views import (
     adverse_events,
+    articles,
     careplans,
     clinic_settings,
     compounding,
@@ -13,9 +14,11 @@ from prolo.staff.views import (
     instruments,
     outcomes,
     patients,
+    portal_access,
     protocols,
     questionnaires,
     sessions,
+    shared_documents,
     syringes,
     today,
 )
@@ -28,6 +31,8 @@ patient_urls = [
     path("patients/<uuid:code>/", patients.patient_chart, name="patient-chart"),
     path("patients/<uuid:code>/edit/", patients.patient_edit, name="patient-edit"),
     path("patients/<uuid:code>/audit/", patients.patient_audit, name="patient-audit"),
+    path("patients/<uuid:code>/portal/", portal_access.portal_access, name="portal-access"),
+    path("patients/<uuid:code>/portal/revoke/", portal_access.portal_revoke, name="portal-revoke"),
     path("patients/<uuid:code>/history/", history.history, name="patient-history"),
     path("patients/<uuid:code>/history/<slug:kind>/", history.history_add, name="history-add"),
     path(
@@ -179,6 +184,33 @@ outcome_urls = [
     path("outcomes/registry.csv", outcomes.registry_csv, name="registry-csv"),
 ]
 
+article_urls = [
+    path("clinic/articles/", articles.article_list, name="article-list"),
+    path(
+        "clinic/articles/<slug:language>/<slug:slug>/",
+        articles.article_detail,
+        name="article-detail",
+    ),
+    path(
+        "clinic/articles/<slug:language>/<slug:slug>/edit/",
+        articles.article_edit,
+        name="article-edit",
+    ),
+]
+
+shared_document_urls = [
+    path(
+        "patients/<uuid:code>/documents/",
+        shared_documents.shared_document_add_view,
+        name="shared-document-add",
+    ),
+    path(
+        "shared-documents/<uuid:code>/withdraw/",
+        shared_documents.shared_document_withdraw_view,
+        name="shared-document-withdraw",
+    ),
+]
+
 urlpatterns = [
     path("", today.today, name="today"),
     *patient_urls,
@@ -193,4 +225,6 @@ urlpatterns = [
     *diary_urls,
     *adverse_event_urls,
     *outcome_urls,
+    *article_urls,
+    *shared_document_urls,
 ]

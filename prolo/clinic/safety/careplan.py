@@ -5,6 +5,7 @@ few facts about the patient and the sites, and returns plain dataclasses that th
 the printed sheet and (later) the portal, PDFs and reminders all read.
 
 The texts are written for patients in plain language: no diagnosis and no injected substances.
+They are translated (prolo/locale) into the language active when the plan is made, dates too.
 Each item carries the sources behind it (tags of the domain notes' references) and whether
 those sources back it (`verified`); items that are the clinic's own practice say so in their
 text. Durations come from the clinic's settings (docs/care-plans.md lists each and its source).
@@ -16,6 +17,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
+
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prolo.clinic.sites import SITES_BY_CODE
 
@@ -69,9 +74,9 @@ class CarePlan:
     def sections(self) -> tuple[tuple[str, str, tuple[PlanItem, ...]], ...]:
         """(key, heading, items) in reading order, for templates."""
         return (
-            ("before", "Before your treatment", self.before),
-            ("after", "After your treatment", self.after),
-            ("precautions", "When to contact us straight away", self.precautions),
+            ("before", _("Before your treatment"), self.before),
+            ("after", _("After your treatment"), self.after),
+            ("precautions", _("When to contact us straight away"), self.precautions),
         )
 
     def item(self, key: str) -> PlanItem | None:
@@ -104,12 +109,13 @@ def site_flags(site_codes: Iterable[str], region: str = "") -> SiteFlags:
 
 
 def long_date(day: dt.date) -> str:
-    """'Friday 27 February 2026': unambiguous in any country."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """'Friday 27 February 2026': unambiguous in any country, in the active language."""
+    # Translators: a PHP-style date format (Django's `date` filter); escape literal letters.
+    return dateformat.format(day, _("l j F Y"))
 
 
 def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+    return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
 
 
 def care_plan(
@@ -141,7 +147,8 @@ def _avoid_days(settings: CarePlanSettings, prp: bool) -> int:
     return max(days, settings.prp_nsaid_avoid_days_after) if prp else days
 
 
-NSAID_EXAMPLES = "such as ibuprofen, naproxen, diclofenac or high-dose aspirin"
+def _nsaid_examples() -> str:
+    return _("such as ibuprofen, naproxen, diclofenac or high-dose aspirin")
 
 
 def _before(day: dt.date, s: CarePlanSettings, prp: bool, blood_thinner: bool) -> list[PlanItem]:
@@ -149,23 +156,24 @@ def _before(day: dt.date, s: CarePlanSettings, prp: bool, blood_thinner: bool) -
     stop_from = day - dt.timedelta(days=stop)
     stop_sources = ("R98", "R99", "R100", "R101", *(("R104",) if prp else ()))
     if stop:
-        stop_text = (
-            f"From {long_date(stop_from)} ({_days(stop)} before your treatment), stop taking "
-            f"anti-inflammatory painkillers ({NSAID_EXAMPLES}), including creams and gels. "
-            "They dampen the healing response the treatment is meant to start."
-        )
+        stop_text = _(
+            "From %(date)s (%(days)s before your treatment), stop taking anti-inflammatory "
+            "painkillers (%(examples)s), including creams and gels. They dampen the healing "
+            "response the treatment is meant to start."
+        ) % {"date": long_date(stop_from), "days": _days(stop), "examples": _nsaid_examples()}
     else:
-        stop_text = (
-            f"Do not take anti-inflammatory painkillers ({NSAID_EXAMPLES}) on the day of "
-            "your treatment."
-        )
+        stop_text = _(
+            "Do not take anti-inflammatory painkillers (%(examples)s) on the day of your treatment."
+        ) % {"examples": _nsaid_examples()}
     items = [PlanItem("nsaid_stop", stop_text, stop_from, stop_sources)]
     if prp:
         items.append(
             PlanItem(
                 "prp_platelets",
-                "Your treatment uses the platelets from your own blood. Anti-inflammatory "
-                "painkillers make platelets work less well, so keep to these dates carefully.",
+                _(
+                    "Your treatment uses the platelets from your own blood. Anti-inflammatory "
+                    "painkillers make platelets work less well, so keep to these dates carefully."
+                ),
                 None,
                 ("R104",),
             )
@@ -173,8 +181,10 @@ def _before(day: dt.date, s: CarePlanSettings, prp: bool, blood_thinner: bool) -
     items.append(
         PlanItem(
             "low_dose_aspirin",
-            "If you take a low-dose aspirin each day for your heart, keep taking it unless "
-            "your doctor tells you otherwise.",
+            _(
+                "If you take a low-dose aspirin each day for your heart, keep taking it unless "
+                "your doctor tells you otherwise."
+            ),
             None,
             ("R101", "R103"),
         )
@@ -183,9 +193,11 @@ def _before(day: dt.date, s: CarePlanSettings, prp: bool, blood_thinner: bool) -
         items.append(
             PlanItem(
                 "blood_thinner",
-                "You told us you take a medicine that thins the blood. Do not stop it on your "
-                "own. We will agree with the doctor who prescribes it what to do before your "
-                "treatment; if nobody has spoken to you about it, call us.",
+                _(
+                    "You told us you take a medicine that thins the blood. Do not stop it on "
+                    "your own. We will agree with the doctor who prescribes it what to do before "
+                    "your treatment; if nobody has spoken to you about it, call us."
+                ),
                 None,
                 ("R99", "R106"),
             )
@@ -193,18 +205,22 @@ def _before(day: dt.date, s: CarePlanSettings, prp: bool, blood_thinner: bool) -
     items += [
         PlanItem(
             "meal",
-            "Eat a light meal one to two hours before you come. Our clinic asks you to "
-            "include some protein, such as eggs, yoghurt, fish, beans or meat (this is our "
-            "clinic's practice).",
+            _(
+                "Eat a light meal one to two hours before you come. Our clinic asks you to "
+                "include some protein, such as eggs, yoghurt, fish, beans or meat (this is our "
+                "clinic's practice)."
+            ),
             day,
             ("R98",),
             verified=False,
         ),
         PlanItem(
             "bring",
-            "Our clinic asks you to bring a list of the medicines you take, and to wear loose "
-            "clothing that lets us reach the area being treated easily. If you have been offered something to help "
-            "you relax, arrange for someone to drive you home.",
+            _(
+                "Our clinic asks you to bring a list of the medicines you take, and to wear "
+                "loose clothing that lets us reach the area being treated easily. If you have "
+                "been offered something to help you relax, arrange for someone to drive you home."
+            ),
             day,
             ("R99",),
             verified=False,
@@ -223,68 +239,91 @@ def _after(day: dt.date, s: CarePlanSettings, prp: bool) -> list[PlanItem]:
     return [
         PlanItem(
             "nsaid_avoid",
-            f"Keep avoiding anti-inflammatory painkillers for {_days(avoid)} after your "
-            f"treatment, up to and including {long_date(avoid_until)}.",
+            _(
+                "Keep avoiding anti-inflammatory painkillers for %(days)s after your treatment, "
+                "up to and including %(date)s."
+            )
+            % {"days": _days(avoid), "date": long_date(avoid_until)},
             avoid_until,
             avoid_sources,
         ),
         PlanItem(
             "pain_relief",
-            "If you need a painkiller, paracetamol (also called acetaminophen) is fine. Take "
-            "it as the packet or your doctor says.",
+            _(
+                "If you need a painkiller, paracetamol (also called acetaminophen) is fine. Take "
+                "it as the packet or your doctor says."
+            ),
             None,
             ("R103",),
         ),
         PlanItem(
             "heat_not_ice",
-            "Use warmth, not ice, to ease soreness: ice calms the healing response we want.",
+            _("Use warmth, not ice, to ease soreness: ice calms the healing response we want."),
             None,
             ("R102", "R107", "R101"),
         ),
         PlanItem(
             "heat_pack",
-            f"A warm pack on the area for {s.heat_pack_min_minutes} to "
-            f"{s.heat_pack_max_minutes} minutes at a time can help (this is our clinic's "
-            "practice). Wrap it in a cloth and never sleep on it.",
+            _(
+                "A warm pack on the area for %(min)d to %(max)d minutes at a time can help (this "
+                "is our clinic's practice). Wrap it in a cloth and never sleep on it."
+            )
+            % {"min": s.heat_pack_min_minutes, "max": s.heat_pack_max_minutes},
             None,
             (),
             verified=False,
         ),
         PlanItem(
             "keep_moving",
-            "Keep moving gently within what is comfortable. Do not rest the area completely "
-            "or keep it still in a brace unless we have told you to.",
+            _(
+                "Keep moving gently within what is comfortable. Do not rest the area completely "
+                "or keep it still in a brace unless we have told you to."
+            ),
             None,
             ("R106", "R108"),
         ),
         PlanItem(
             "heavy_loading",
-            f"For about {_days(s.heavy_loading_days)}, until {long_date(loading_until)}, "
-            "avoid heavy lifting and hard or repeated exercise with the treated area.",
+            _(
+                "For about %(days)s, until %(date)s, avoid heavy lifting and hard or repeated "
+                "exercise with the treated area."
+            )
+            % {"days": _days(s.heavy_loading_days), "date": long_date(loading_until)},
             loading_until,
             ("R106", "R108"),
         ),
         PlanItem(
             "exercise",
-            "Carry on with the exercises or physiotherapy you have been given: treatment "
-            "works best alongside them.",
+            _(
+                "Carry on with the exercises or physiotherapy you have been given: treatment "
+                "works best alongside them."
+            ),
             None,
             ("R64", "R33", "R60"),
         ),
         PlanItem(
             "flare",
-            "The area is often sore and stiff afterwards, and may feel worse before it feels "
-            f"better. This usually lasts about {_days(s.flare_typical_days)}. If it has not "
-            f"settled by {long_date(flare_max_on)} ({_days(s.flare_max_days)}), call us.",
+            _(
+                "The area is often sore and stiff afterwards, and may feel worse before it "
+                "feels better. This usually lasts about %(typical)s. If it has not settled by "
+                "%(date)s (%(max)s), call us."
+            )
+            % {
+                "typical": _days(s.flare_typical_days),
+                "date": long_date(flare_max_on),
+                "max": _days(s.flare_max_days),
+            },
             flare_max_on,
             ("R98", "R102", "R103"),
         ),
         PlanItem(
             "healing",
-            f"Tissues heal slowly. Give it about {s.healing_weeks} weeks, until around "
-            f"{long_date(healing_on)}, before judging how much this treatment has helped "
-            "(our clinic's guide). Some people need more than one treatment before they "
-            "notice a change.",
+            _(
+                "Tissues heal slowly. Give it about %(weeks)d weeks, until around %(date)s, "
+                "before judging how much this treatment has helped (our clinic's guide). Some "
+                "people need more than one treatment before they notice a change."
+            )
+            % {"weeks": s.healing_weeks, "date": long_date(healing_on)},
             healing_on,
             (),
             verified=False,
@@ -296,10 +335,12 @@ def _precautions(flags: SiteFlags) -> list[PlanItem]:
     items = [
         PlanItem(
             "warning_signs",
-            "Call us straight away, or get urgent medical help if we are closed, if you have "
-            "a fever, redness or warmth that spreads, fluid or pus coming from an injection "
-            "point, bleeding that does not stop with firm pressure, or new numbness or "
-            "weakness.",
+            _(
+                "Call us straight away, or get urgent medical help if we are closed, if you have "
+                "a fever, redness or warmth that spreads, fluid or pus coming from an injection "
+                "point, bleeding that does not stop with firm pressure, or new numbness or "
+                "weakness."
+            ),
             None,
             ("R103", "R109"),
         )
@@ -308,8 +349,11 @@ def _precautions(flags: SiteFlags) -> list[PlanItem]:
         items.append(
             PlanItem(
                 "spinal_headache",
-                "Because your treatment is near the spine: a severe headache afterwards, especially one that "
-                "gets worse when you sit or stand up, needs urgent medical help.",
+                _(
+                    "Because your treatment is near the spine: a severe headache afterwards, "
+                    "especially one that gets worse when you sit or stand up, needs urgent "
+                    "medical help."
+                ),
                 None,
                 ("R103", "R109", "R115"),
             )
@@ -318,8 +362,10 @@ def _precautions(flags: SiteFlags) -> list[PlanItem]:
         items.append(
             PlanItem(
                 "chest",
-                "Because your treatment is near the chest: if you become short of breath or have "
-                "chest pain, call an ambulance or go to an emergency department.",
+                _(
+                    "Because your treatment is near the chest: if you become short of breath or "
+                    "have chest pain, call an ambulance or go to an emergency department."
+                ),
                 None,
                 ("R103", "R109", "R114"),
             )

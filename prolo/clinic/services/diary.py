@@ -23,7 +23,7 @@ from prolo.clinic.models import (
 from prolo.clinic.models.outcomes_diary import DIARY_DAYS
 from prolo.clinic.outcomes.flare import Day, Flag, flags_for
 from prolo.clinic.permissions import Actor, Perm
-from prolo.clinic.services.audit import create_audited, update_audited
+from prolo.clinic.services.audit import Auditor, create_audited, update_audited
 from prolo.clinic.services.fields import pick
 from prolo.clinic.services.settings import settings_for
 from prolo.clinic.sites import SITES_BY_CODE
@@ -87,6 +87,21 @@ def diary_entry_record(
     Returns the entry and the open review task it added to (None: an expected flare).
     """
     require(actor, Perm.RECORD_DIARY)
+    entry = _entry_save(auditor=actor, session=session, source=DiarySource.PHONE, fields=fields)
+    flags = entry_flags(entry)
+    if not flags:
+        return entry, None
+    return entry, _add_to_review(actor, entry, flags)
+
+
+def _entry_save(
+    *, auditor: Auditor, session: TreatmentSession, source: DiarySource, fields: dict[str, Any]
+) -> DiaryEntry:
+    """Lock the session, check the day and save the entry (audited); flags are the caller's.
+
+    Shared with the patient's own entry point (services/portal_outcomes.py). Call inside a
+    transaction, with a session of auditor's clinic.
+    """
     session = (
         TreatmentSession.objects.select_for_update(of=("self",))
         .select_related("note", "course__patient")
@@ -95,32 +110,30 @@ def diary_entry_record(
     fields = pick(fields, DIARY_FIELDS)
     _check_entry(session, fields.get("day"))
     patient = session.course.patient
-    entry = DiaryEntry(session=session, entered_by=actor.user, source=DiarySource.PHONE, **fields)
-    entry = create_audited(actor=actor, instance=entry, patient=patient)
-    flags = entry_flags(entry)
-    if not flags:
-        return entry, None
-    return entry, _add_to_review(actor, entry, flags)
+    entry = DiaryEntry(session=session, entered_by=auditor.user, source=source, **fields)
+    return create_audited(actor=auditor, instance=entry, patient=patient)
 
 
-def _add_to_review(actor: Actor, entry: DiaryEntry, flags: list[Flag]) -> ReviewTask:
+def _add_to_review(auditor: Auditor, entry: DiaryEntry, flags: list[Flag]) -> ReviewTask:
     session = entry.session
     patient = session.course.patient
-    reason = f"Diary day {entry.day}: " + " ".join(f.text for f in flags)
+    # The review list shows where a day came from: the patient's own entries say so.
+    prefix = "Patient (portal), diary day" if entry.source == DiarySource.PATIENT else "Diary day"
+    reason = f"{prefix} {entry.day}: " + " ".join(f.text for f in flags)
     task = ReviewTask.objects.filter(session=session, status=TaskStatus.OPEN).first()
     if task is None:
         task = ReviewTask(
-            clinic=actor.clinic,
+            clinic=auditor.clinic,
             patient=patient,
             session=session,
             diary_entry=entry,
             reason=reason,
             flags=[f.key for f in flags],
         )
-        return create_audited(actor=actor, instance=task, patient=patient)
+        return create_audited(actor=auditor, instance=task, patient=patient)
     keys = list(task.flags) + [f.key for f in flags if f.key not in task.flags]
     changes = {"reason": f"{task.reason}\n{reason}", "flags": keys}
-    return update_audited(actor=actor, instance=task, patient=patient, changes=changes)
+    return update_audited(actor=auditor, instance=task, patient=patient, changes=changes)
 
 
 @transaction.atomic

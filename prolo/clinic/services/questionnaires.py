@@ -35,7 +35,7 @@ from prolo.clinic.outcomes.benefit import Benefit, benefit
 from prolo.clinic.outcomes.instruments import INSTRUMENTS, Instrument, Item, Mcid
 from prolo.clinic.outcomes.scoring import ScoringError, score
 from prolo.clinic.permissions import Actor, Perm
-from prolo.clinic.services.audit import create_audited
+from prolo.clinic.services.audit import Auditor, create_audited
 from prolo.clinic.services.fields import check_plausible_date
 
 EXTRA = "extra"
@@ -250,12 +250,37 @@ def questionnaire_record(
     require(actor, Perm.RECORD_OUTCOME)
     if patient.clinic_id != actor.clinic.pk:
         raise ValidationError({"patient": "Choose a patient of this clinic."})
+    return _record(
+        auditor=actor,
+        patient=patient,
+        instrument=instrument,
+        answers=answers,
+        answered_on=answered_on,
+        course=course,
+        timepoint=timepoint,
+        source=source,
+    )
+
+
+def _record(
+    *,
+    auditor: Auditor,
+    patient: Patient,
+    instrument: str,
+    answers: Mapping[str, int | None],
+    answered_on: dt.date,
+    course: TreatmentCourse | None,
+    timepoint: str,
+    source: ResponseSource,
+) -> QuestionnaireResponse:
+    """questionnaire_record() after its permission check; the portal's entry point shares it
+    (services/portal_outcomes.py). Call inside a transaction, `patient` of auditor's clinic."""
     if course is not None and course.patient_id != patient.pk:
         raise ValidationError({"course": "Choose a course of this patient."})
     check_plausible_date("answered_on", answered_on)
     if answered_on > timezone.localdate():
         raise ValidationError({"answered_on": "The answers cannot be from a future day."})
-    clinic_view = clinic_instrument(actor.clinic, instrument)
+    clinic_view = clinic_instrument(auditor.clinic, instrument)
     cleaned = _clean_answers(clinic_view.instrument, answers)
     _check_timepoint(course, instrument, timepoint, answered_on)
     try:
@@ -275,11 +300,11 @@ def questionnaire_record(
         missing=list(result.missing),
         min_answered=clinic_view.min_answered,
         source=source,
-        entered_by=actor.user,
+        entered_by=auditor.user,
     )
     try:
         with transaction.atomic():
-            return create_audited(actor=actor, instance=response, patient=patient)
+            return create_audited(actor=auditor, instance=response, patient=patient)
     except IntegrityError:  # a concurrent save of the same time point
         raise ValidationError(
             {"timepoint": "This questionnaire has already been recorded for this time point."}

@@ -27,6 +27,7 @@ from prolo.clinic.models import (
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.screening import BENZYL_ALCOHOL_DILUENTS, RULES_BY_ID, UNCODED_SITE
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
+from prolo.clinic.services.consent import consent_sign_blockers
 from prolo.clinic.services.dosing import dose_sign_blockers
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
 from prolo.clinic.services.locks import lock, lock_draft, refuse_if_closed
@@ -232,6 +233,7 @@ def _sign_blockers(note: ProcedureNote) -> list[str]:
         blockers.append("The note has no injections.")
     blockers.extend(dose_sign_blockers(note))
     blockers.extend(screening_sign_blockers(note.session))
+    blockers.extend(consent_sign_blockers(note.session))
     return blockers
 
 

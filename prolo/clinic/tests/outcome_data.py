@@ -12,7 +12,7 @@ from prolo.clinic.permissions import Actor
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.clinic.services.sessions import note_sign
-from prolo.testing import add_injection, complete_checklist, make_course, make_note
+from prolo.testing import add_injection, complete_checklist, give_consent, make_course, make_note
 
 REASON = "Discussed with the patient; the benefit outweighs the cautions."
 
@@ -49,6 +49,7 @@ def treated_course(
 ) -> TreatmentCourse:
     """A course with (optionally) a pain NRS baseline, `signed` signed sessions, a follow-up."""
     course = make_course(actor, patient, acknowledgement=REASON, **course_fields)
+    give_consent(actor, course)
     if baseline is not None:
         pain(actor, course, baseline, "baseline")
     for number in range(1, signed + 1):

@@ -25,7 +25,7 @@ from prolo.clinic.services.dosing import (
 )
 from prolo.clinic.services.patients import weight_record
 from prolo.clinic.services.sessions import injection_remove, note_sign
-from prolo.testing import add_injection, complete_checklist, make_course, make_note
+from prolo.testing import add_injection, complete_checklist, give_consent, make_course, make_note
 
 D = Decimal
 OVER_MESSAGE = "Lidocaine is over the ceiling (106.7% combined): record an override reason to sign."
@@ -33,7 +33,9 @@ OVER_MESSAGE = "Lidocaine is over the ceiling (106.7% combined): record an overr
 
 @pytest.fixture
 def session(alice_actor, pat):
-    return make_course(alice_actor, pat).sessions.get(number=1)
+    course = make_course(alice_actor, pat)
+    give_consent(alice_actor, course)  # so that signing is blocked only by the dose checks
+    return course.sessions.get(number=1)
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from prolo.clinic.services.syringes import syringe_draw_up
 from prolo.testing import (
     add_injection,
     complete_checklist,
+    give_consent,
     make_course,
     make_evaluation,
     make_note,
@@ -58,7 +59,9 @@ def evaluation(alice_actor, pat):
 
 
 def _plan(actor, patient, evaluation, **overrides):
-    return make_course(actor, patient, evaluation, **overrides)
+    course = make_course(actor, patient, evaluation, **overrides)
+    give_consent(actor, course)  # so that signing the first session is blocked only by screening
+    return course
 
 
 def _on_apixaban(actor, patient):

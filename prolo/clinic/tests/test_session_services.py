@@ -22,12 +22,21 @@ from prolo.clinic.services.sessions import (
     note_sign,
     session_update,
 )
-from prolo.testing import add_injection, complete_checklist, make_course, make_note, signed_session
+from prolo.testing import (
+    add_injection,
+    complete_checklist,
+    give_consent,
+    make_course,
+    make_note,
+    signed_session,
+)
 
 
 @pytest.fixture
 def course(alice_actor, pat):
-    return make_course(alice_actor, pat)
+    course = make_course(alice_actor, pat)
+    give_consent(alice_actor, course)  # the first session's note needs it to be signed
+    return course
 
 
 @pytest.fixture

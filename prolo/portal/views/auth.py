@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from prolo.clinic.services.portal_accounts import (
@@ -18,10 +19,14 @@ from prolo.clinic.services.portal_accounts import (
     sign_in_record,
 )
 from prolo.lib.forms import add_service_errors
+from prolo.portal import preferences
 from prolo.portal.forms import SetPasswordForm, SignInForm
+from prolo.portal.views.preferences import safe_next
 
-BLOCKED = "Too many attempts to sign in. Wait 15 minutes, or ask the clinic for help."
-WRONG = "That email address and password do not match an account."
+BLOCKED = gettext_noop(
+    "Too many attempts to sign in. Wait 15 minutes, or ask the clinic for help."
+)
+WRONG = gettext_noop("That email address and password do not match an account.")
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -40,7 +45,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             sign_in_record(email, ip, ok)
             if ok and account is not None:
                 login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect(request.GET.get("next") or "portal:home")
+                response = redirect(safe_next(request))
+                preferences.on_sign_in(request, response, account)
+                return response
             form.add_error(None, _(WRONG))
     status = 400 if form.errors else 200
     return render(request, "portal/sign_in.html", {"form": form}, status=status)
@@ -59,7 +66,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your password is set. Welcome to the portal."))
-            return redirect("portal:home")
+            response = redirect("portal:home")
+            preferences.on_sign_in(request, response, account)
+            return response
     context = {"form": form, "invitation": invitation}
     return render(request, "portal/accept.html", context, status=400 if form.errors else 200)
 

@@ -707,6 +707,60 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
         booleans=frozenset({"serious"}),
     ),
+    "portal-access": Endpoint(
+        url=lambda w: reverse("staff:portal-access", args=[w.patient.code]),
+        valid=lambda w: {"email": "pat.fields@example.org"},
+        absurd={
+            "not an email": {"email": "pat at example"},
+            "an email of 300 characters": {"email": "p" * 290 + "@example.org"},
+        },
+    ),
+    "article-edit": Endpoint(
+        url=lambda w: reverse("staff:article-edit", args=["en", "what-is-prolotherapy"]),
+        valid=lambda w: {
+            "title": "What is prolotherapy? (Riverside)",
+            "summary": "A short introduction.",
+            "body": "## What it is\nA treatment for long-lasting pain.",
+            "published": "on",
+            "position": "1",
+        },
+        absurd={
+            "blank title": {"title": "   "},
+            "title of 201 characters": {"title": "t" * 201},
+            "summary of 301 characters": {"summary": "s" * 301},
+            "blank text": {"body": "  "},
+            "text of 20,001 characters": {"body": "b" * 20_001},
+            "position -1": {"position": "-1"},
+            "position 1000": {"position": "1000"},
+            "position 1.5": {"position": "1.5"},
+        },
+        booleans=frozenset({"published"}),
+    ),
+    "shared-document-add": Endpoint(
+        url=lambda w: reverse("staff:shared-document-add", args=[w.patient.code]),
+        valid=lambda w: {
+            "title": "Aftercare sheet",
+            "file": SimpleUploadedFile("sheet.pdf", b"%PDF-1.4 sheet"),
+        },
+        absurd={
+            "blank title": {"title": "   "},
+            "title of 201 characters": {"title": "t" * 201},
+            "an .exe": lambda w: {"file": SimpleUploadedFile("sheet.exe", b"MZ\x90\x00")},
+            "a file without an extension": lambda w: {
+                "file": SimpleUploadedFile("sheet", b"%PDF-1.4 sheet")
+            },
+            "a program named .pdf": lambda w: {
+                "file": SimpleUploadedFile("sheet.pdf", b"MZ\x90\x00")
+            },
+            "binary named .txt": lambda w: {
+                "file": SimpleUploadedFile("notes.txt", b"\xff\xfe\x00\x01")
+            },
+            "an empty file": lambda w: {"file": SimpleUploadedFile("sheet.pdf", b"")},
+            "a file over 10 MB": lambda w: {
+                "file": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 10 * 1024 * 1024)
+            },
+        },
+    ),
     "questionnaire-new": Endpoint(
         url=lambda w: reverse("staff:questionnaire-new", args=[w.patient.code]),
         valid=lambda w: {"slot": ":extra", "answered_on": _today().isoformat(), "item_pain": "5"},
@@ -1170,6 +1224,8 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 # Views that take no form, each tested on its own below; and the views that take no POST.
 FORMLESS_POSTS = {
+    "shared-document-withdraw",
+    "portal-revoke",
     "history-toggle",
     "allergy-remove",
     "injection-remove",
@@ -1178,6 +1234,8 @@ FORMLESS_POSTS = {
     "adverse-event-close",
 }
 GET_ONLY = {
+    "article-list",
+    "article-detail",
     "review-task-list",
     "calculator",
     "catalogue",

@@ -14,7 +14,7 @@ from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.services.courses import course_outcomes_set
 from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.clinic.services.sessions import note_sign
-from prolo.testing import add_injection, complete_checklist, make_course, make_note
+from prolo.testing import add_injection, complete_checklist, give_consent, make_course, make_note
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def course_with(actor, patient, baseline, latest):
 
 
 def sign_first_session(actor, course):
+    give_consent(actor, course)
     session = course.sessions.get(number=1)
     complete_checklist(actor, session)
     note = make_note(actor, session)

@@ -21,6 +21,7 @@ from prolo.clinic.services.evaluations import imaging_study_add
 from prolo.clinic.services.patients import allergy_add, medication_add
 from prolo.clinic.services.protocols import protocol_copy
 from prolo.clinic.services.questionnaires import questionnaire_record
+from prolo.clinic.services.shared_documents import shared_document_add
 from prolo.clinic.services.syringes import syringe_draw_up
 from prolo.staff.urls import urlpatterns
 from prolo.testing import add_injection, make_course, make_evaluation, make_note, signed_session
@@ -126,6 +127,8 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("patient-chart", "get", "patient", ALL),
     ("patient-edit", "get", "patient", {"alice", "nora", "rita", "adam"}),
     ("patient-audit", "get", "patient", {"adam"}),
+    ("portal-access", "get", "patient", {"alice", "nora", "rita", "adam"}),
+    ("portal-revoke", "post", "patient", {"alice", "nora", "rita", "adam"}),
     ("patient-history", "get", "patient", {"alice", "nora", "pete"}),
     ("history-add", "post", "patient,weight", {"alice", "nora", "pete"}),
     ("history-toggle", "post", "patient,medication,medication.pk", {"alice", "nora", "pete"}),
@@ -180,11 +183,16 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("questionnaire-new", "get", "patient", {"alice", "nora", "pete"}),
     ("questionnaire-detail", "get", "response", CLINICAL_READERS),
     ("outcomes-due", "get", "", CLINICAL_READERS),
+    ("article-list", "get", "", CLINICAL_READERS),
+    ("article-detail", "get", "article", CLINICAL_READERS),
+    ("article-edit", "get", "article", {"alice", "adam"}),
+    ("shared-document-add", "post", "patient", {"alice", "nora", "pete"}),
+    ("shared-document-withdraw", "post", "shared_document", {"alice", "nora", "pete"}),
 ]
 
 # URL arguments that name no record, only a clinic's own setting: there is no other clinic's
 # record to refuse, so these rows are left out of the 404 test.
-CLINIC_SETTING_ARGS = {"lidocaine", "womac"}
+CLINIC_SETTING_ARGS = {"lidocaine", "womac", "article"}
 
 
 def _url(name: str, spec: str, world: World) -> str:
@@ -197,6 +205,16 @@ def _url(name: str, spec: str, world: World) -> str:
                 actor=world.actor, patient=world.patient, substance="Latex", category="latex"
             )
             args.append(allergy.pk)
+        elif part == "article":  # every clinic has its own copy of the default articles
+            args += ["es", "what-is-prolotherapy"]
+        elif part == "shared_document":  # withdrawing hides it: a fresh one for every request
+            document = shared_document_add(
+                actor=world.actor,
+                patient=world.patient,
+                title="Aftercare sheet",
+                file=SimpleUploadedFile("sheet.pdf", b"%PDF-1.4 sheet"),
+            )
+            args.append(document.code)
         elif part in ("weight", "medication", *CLINIC_SETTING_ARGS):
             args.append(part)
         elif part == "index":  # the first planned injection of the template
