@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from prolo.clinic.models import Membership
 from prolo.clinic.permissions import Actor
@@ -30,7 +31,7 @@ class IdleTimeoutMiddleware:
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
+                messages.info(request, _("You were signed out after a period of inactivity."))
                 portal = request.path.startswith("/portal/")
                 return redirect_to_login(
                     request.get_full_path(), "portal:sign-in" if portal else None

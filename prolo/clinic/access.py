@@ -16,6 +16,8 @@ from django.http import Http404
 
 from prolo.clinic.models import (
     AdverseEvent,
+    Consent,
+    ConsentDocument,
     Evaluation,
     ImagingStudy,
     Injection,
@@ -125,3 +127,17 @@ def get_response(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Questionnai
     response = _get(qs, code)
     require(actor, perm)
     return response
+
+
+def get_consent_document(actor: Actor, code: uuid.UUID | str, perm: Perm) -> ConsentDocument:
+    qs = ConsentDocument.objects.filter(clinic=actor.clinic).select_related("created_by")
+    document = _get(qs, code)
+    require(actor, perm)
+    return document
+
+
+def get_consent(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Consent:
+    qs = Consent.objects.filter(patient__clinic=actor.clinic).select_related("patient", "course")
+    consent = _get(qs, code)
+    require(actor, perm)
+    return consent

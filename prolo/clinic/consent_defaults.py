@@ -56,7 +56,7 @@ class DefaultDocument:
 # ---------------------------------------------------------------------------------------------
 # English
 
-_EN_TITLE = {
+_EN_TITLE: dict[str, str] = {
     CourseType.DEXTROSE: "Consent: dextrose prolotherapy",
     CourseType.SALINE: "Consent: saline injections",
     CourseType.PRP: "Consent: platelet-rich plasma (PRP) injections",
@@ -64,7 +64,7 @@ _EN_TITLE = {
     CourseType.OTHER: "Consent: injection therapy",
 }
 
-_EN_WHAT = {
+_EN_WHAT: dict[str, str] = {
     CourseType.DEXTROSE: (
         "Prolotherapy means injections of a sugar solution (dextrose, stronger than the sugar "
         "in your blood) mixed with a numbing medicine. Small amounts go where ligaments and "
@@ -104,7 +104,7 @@ _EN_OFF_LABEL_PRP = (
     'used with it is an approved medicine used "off-label" (not for its approved use).'
 )
 
-_EN_HELP = {
+_EN_HELP: dict[str, str] = {
     CourseType.DEXTROSE: (
         "The research is made of small studies of mixed quality. In several trials, dextrose "
         "injections helped knee osteoarthritis, and they probably help finger osteoarthritis "
@@ -137,12 +137,12 @@ _EN_HELP = {
     ),
 }
 
-_EN_SESSIONS = {
+_EN_SESSIONS: dict[str, str] = {
     CourseType.PERINEURAL: "often weekly, 4 to 8 sessions",
 }
 _EN_SESSIONS_USUAL = "often 3 to 6 sessions, 2 to 6 weeks apart"
 
-_EN_COMMON_EXTRA = {
+_EN_COMMON_EXTRA: dict[str, str] = {
     CourseType.PRP: "- Bruising or soreness where the blood was taken.\n",
     CourseType.PERINEURAL: "- Small red marks or bumps where the needles went in.\n",
 }
@@ -236,7 +236,7 @@ emergency, call your local emergency number.
 # ---------------------------------------------------------------------------------------------
 # Spanish
 
-_ES_TITLE = {
+_ES_TITLE: dict[str, str] = {
     CourseType.DEXTROSE: "Consentimiento: proloterapia con dextrosa",
     CourseType.SALINE: "Consentimiento: inyecciones de suero salino",
     CourseType.PRP: "Consentimiento: inyecciones de plasma rico en plaquetas (PRP)",
@@ -244,7 +244,7 @@ _ES_TITLE = {
     CourseType.OTHER: "Consentimiento: terapia con inyecciones",
 }
 
-_ES_WHAT = {
+_ES_WHAT: dict[str, str] = {
     CourseType.DEXTROSE: (
         "La proloterapia consiste en inyecciones de una solución de azúcar (dextrosa, más "
         "concentrada que el azúcar de la sangre) mezclada con un anestésico. Se ponen pequeñas "
@@ -285,7 +285,7 @@ _ES_OFF_LABEL_PRP = (
     "aprobado)."
 )
 
-_ES_HELP = {
+_ES_HELP: dict[str, str] = {
     CourseType.DEXTROSE: (
         "La investigación se basa en estudios pequeños y de calidad variable. En varios "
         "ensayos, las inyecciones de dextrosa ayudaron en la artrosis de rodilla, y "
@@ -318,12 +318,12 @@ _ES_HELP = {
     ),
 }
 
-_ES_SESSIONS = {
+_ES_SESSIONS: dict[str, str] = {
     CourseType.PERINEURAL: "a menudo semanales, de 4 a 8 sesiones",
 }
 _ES_SESSIONS_USUAL = "a menudo de 3 a 6 sesiones, separadas de 2 a 6 semanas"
 
-_ES_COMMON_EXTRA = {
+_ES_COMMON_EXTRA: dict[str, str] = {
     CourseType.PRP: "- Moratón o dolor donde se sacó la sangre.\n",
     CourseType.PERINEURAL: "- Pequeñas marcas rojas o bultos donde entraron las agujas.\n",
 }

@@ -494,22 +494,22 @@ necesitan atención de urgencia.
 WHEN_TO_CALL_EN = """\
 ## Call your emergency number now if you have
 - trouble breathing, or pain in your chest
-- swelling of your face, lips, tongue or throat
+- signs of a severe allergic reaction: swelling of your face, lips, tongue or throat, or a
+  rash spreading fast with dizziness
+- new numbness or weakness, or numbness or weakness that is spreading, once the numbing
+  medicine should have worn off
+- a sudden, severe headache after injections near your spine
 - fainting and not coming round quickly, or a fit (seizure)
-- sudden weakness or loss of feeling in an arm or a leg
-- shortness of breath or chest pain after injections on your chest, ribs or upper back
 
 ## Call the clinic today if you have
 - a fever, or you feel hot and shivery
 - redness that is spreading, or warmth, pus or fluid coming from a place where you had an
   injection
 - bleeding that does not stop when you press on it firmly
-- new numbness, tingling or weakness after the numbing medicine should have worn off
-- a severe headache after injections near your spine, especially one that gets worse when
-  you sit or stand up
+- a severe headache, if you did not have injections near your spine
 - very bad pain (8 out of 10 or worse)
 - soreness that gets worse instead of better after the first few days, or lasts longer than
-  a week
+  your clinic said it might
 
 ## If you are not sure
 Call the clinic: it is always fine to ask. If the clinic is closed and you are worried, call
@@ -519,24 +519,22 @@ your out-of-hours health service, or your emergency number if it cannot wait.
 WHEN_TO_CALL_ES = """\
 ## Llame ahora al número de emergencias si tiene
 - dificultad para respirar o dolor en el pecho
-- hinchazón de la cara, los labios, la lengua o la garganta
+- señales de una reacción alérgica grave: hinchazón de la cara, los labios, la lengua o la
+  garganta, o un sarpullido que se extiende rápido con mareo
+- entumecimiento o debilidad nuevos, o que se extienden, cuando ya debería haber pasado el
+  efecto del anestésico
+- un dolor de cabeza repentino y fuerte después de inyecciones cerca de la columna
 - un desmayo del que no se recupera pronto, o una convulsión
-- debilidad o pérdida de sensibilidad repentina en un brazo o una pierna
-- falta de aire o dolor en el pecho después de inyecciones en el pecho, las costillas o la
-  parte alta de la espalda
 
 ## Llame hoy a la clínica si tiene
 - fiebre, o siente calor y escalofríos
 - enrojecimiento que se extiende, o calor, pus o líquido que sale de donde le pusieron una
   inyección
 - sangrado que no para al apretar con fuerza
-- entumecimiento, hormigueo o debilidad nuevos cuando ya debería haber pasado el efecto del
-  anestésico
-- un dolor de cabeza fuerte después de inyecciones cerca de la columna, sobre todo si empeora
-  al sentarse o ponerse de pie
+- un dolor de cabeza fuerte, si no le pusieron inyecciones cerca de la columna
 - un dolor muy fuerte (8 de 10 o más)
 - molestias que empeoran en vez de mejorar después de los primeros días, o que duran más de
-  una semana
+  lo que le dijo su clínica
 
 ## Si no está seguro
 Llame a la clínica: siempre se puede preguntar. Si la clínica está cerrada y está preocupado,

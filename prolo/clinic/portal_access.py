@@ -16,6 +16,7 @@ from django.http import Http404
 
 from prolo.clinic.models import (
     Clinic,
+    Consent,
     Patient,
     PatientAccount,
     QuestionnaireResponse,
@@ -72,3 +73,12 @@ def own_documents(me: PatientActor) -> QuerySet[SharedDocument]:
 
 def get_own_document(me: PatientActor, code: uuid.UUID | str) -> SharedDocument:
     return _get(own_documents(me), code)
+
+
+def own_consents(me: PatientActor) -> QuerySet[Consent]:
+    """Every consent the patient gave, withdrawn ones included, newest first."""
+    return Consent.objects.filter(patient=me.patient).select_related("document", "course")
+
+
+def get_own_consent(me: PatientActor, code: uuid.UUID | str) -> Consent:
+    return _get(own_consents(me), code)

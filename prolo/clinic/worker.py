@@ -169,17 +169,24 @@ class Worker:
 
     def run_once(self) -> int:
         """One pass; returns how many reminders were sent."""
-        close_old_connections()
-        try:
-            self._maybe_sync()
-            return self._send_due()
-        finally:
-            close_old_connections()
+        self._maybe_sync()
+        return self._send_due()
+
+    def drain(self) -> int:
+        """Passes until nothing due is left (`manage.py reminders --once`)."""
+        total = sent = self.run_once()
+        while sent and not self.stopping.is_set():
+            sent = self.run_once()
+            total += sent
+        return total
 
     def run(self) -> None:
         log.info("reminder worker %s started", self.name)
         while not self.stopping.is_set():
+            # A long-lived process has no request cycle to drop stale or broken connections.
+            close_old_connections()
             sent = self.run_once()
+            close_old_connections()
             if sent < self.batch:  # a full batch means more may be waiting: go straight on
                 self.stopping.wait(self.interval)
         log.info("reminder worker %s stopped", self.name)

@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from prolo.clinic.models import Clinic, Membership, Role, TreatmentSession, User
 from prolo.clinic.services.clinics import clinic_create
 from prolo.clinic.services.patients import patient_register
-from prolo.testing import actor, complete_checklist, make_course, make_note
+from prolo.testing import actor, complete_checklist, give_consent, make_course, make_note
 
 PASSWORD = "e2e-password-for-the-ceiling"
 REASON = "Bilateral knees in one visit; observed 30 minutes, no signs of toxicity"
@@ -47,7 +47,9 @@ def _session_of_a_50_kg_patient() -> TreatmentSession:
         date_of_birth=dt.date(1980, 5, 17),
         sex="female",
     )
-    session = make_course(physician, patient).sessions.get(number=1)
+    course = make_course(physician, patient)
+    give_consent(physician, course)
+    session = course.sessions.get(number=1)
     complete_checklist(physician, session, weight_kg=Decimal(50))
     make_note(physician, session)
     return session

@@ -12,31 +12,9 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from prolo.clinic.models import Clinic, Membership, Patient, Role, User
+from prolo.e2e.keyboard import tab_to
 
 PASSWORD = "e2e-password-for-nurse-quinn"
-MAX_TABS = 80
-
-
-def _focused_name(page: Page) -> str:
-    return page.evaluate(
-        """() => {
-        const el = document.activeElement;
-        if (!el || el === document.body) return "";
-        const label = el.labels && el.labels[0] ? el.labels[0].innerText : "";
-        return (label || el.getAttribute("aria-label") || el.innerText || el.value || "").trim();
-    }"""
-    )
-
-
-def _tab_to(page: Page, name: str) -> None:
-    """Press Tab until the focused control's accessible name starts with `name`."""
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        if _focused_name(page).startswith(name):
-            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
-            assert outline != "none", f"{name!r} has focus but no visible focus outline"
-            return
-    raise AssertionError(f"{name!r} cannot be reached with the Tab key")
 
 
 def _setup() -> Patient:
@@ -60,42 +38,42 @@ def test_a_nurse_records_a_weight_with_the_keyboard_alone(
 ) -> None:
     patient = _setup()
     page.goto("/")
-    _tab_to(page, "Skip to main content")
-    _tab_to(page, "Username")
+    tab_to(page, "Skip to main content")
+    tab_to(page, "Username")
     page.keyboard.type("nquinn")
-    _tab_to(page, "Password")
+    tab_to(page, "Password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
 
-    _tab_to(page, "Patients")
+    tab_to(page, "Patients")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Patients")).to_be_visible()
-    _tab_to(page, "Search by name")
+    tab_to(page, "Search by name")
     page.keyboard.type("Herrera")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Patients matching “Herrera”")).to_be_visible()
-    _tab_to(page, "Herrera, Tomás")
+    tab_to(page, "Herrera, Tomás")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Tomás Herrera")).to_be_visible()
 
-    _tab_to(page, "Update medical history")
+    tab_to(page, "Update medical history")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Medical history of Tomás Herrera")).to_be_visible()
-    _tab_to(page, "Weight (kg)")
+    tab_to(page, "Weight (kg)")
     page.keyboard.type("400")  # out of range: the error must be announced and reachable
-    _tab_to(page, "Record weight")
+    tab_to(page, "Record weight")
     page.keyboard.press("Enter")
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Weight (kg)")
     expect(summary).to_be_focused()
     axe_check()
-    _tab_to(page, "Weight (kg): Ensure this value")  # the summary links to the field
+    tab_to(page, "Weight (kg): Ensure this value")  # the summary links to the field
     page.keyboard.press("Enter")
     expect(page.get_by_label("Weight (kg)")).to_be_focused()
     page.keyboard.press("Control+A")
     page.keyboard.type("81.2")
-    _tab_to(page, "Record weight")
+    tab_to(page, "Record weight")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Weight recorded.")).to_be_visible()
     expect(page.get_by_text("81.2 kg on")).to_be_visible()

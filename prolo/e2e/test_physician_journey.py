@@ -12,6 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from prolo.clinic.models import Clinic, Membership, Patient, Role, User
+from prolo.clinic.permissions import Actor
+from prolo.clinic.services.consent import consent_defaults_install
 
 PASSWORD = "e2e-password-for-dr-moreno"
 
@@ -27,6 +29,7 @@ def _physician() -> None:
         username="drmoreno", password=PASSWORD, first_name="Alice", last_name="Moreno", title="Dr"
     )
     Membership.objects.create(user=user, clinic=clinic, role=Role.PHYSICIAN)
+    consent_defaults_install(actor=Actor(user=user, clinic=clinic, role=Role.PHYSICIAN))
 
 
 def _sign_in(page: Page, check: Callable[[], None]) -> None:
@@ -95,6 +98,12 @@ def _plan(page: Page, check: Callable[[], None]) -> None:
     page.get_by_label("Time of each session").fill("09:30")
     page.get_by_role("button", name="Plan course and propose sessions").click()
     expect(page.get_by_role("link", name="Session 3", exact=True)).to_be_visible()
+    check()
+    # The first note cannot be signed without consent: the patient signs in clinic.
+    page.get_by_label("Patient's full name, as they signed it").fill("Inés Álvarez")
+    page.get_by_label("signed it in front of me").check()
+    page.get_by_role("button", name="Record the signature").click()
+    expect(page.get_by_text("In-clinic consent recorded.")).to_be_visible()
     check()
     page.get_by_role("link", name="Session 1", exact=True).click()
     check()

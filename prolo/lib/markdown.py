@@ -7,7 +7,7 @@ therefore cleaned with nh3 (an allow-list sanitiser) after rendering.
 
 from __future__ import annotations
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # no stubs, and no new dependency
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 

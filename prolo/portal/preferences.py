@@ -65,9 +65,10 @@ def from_json(data: object) -> Preferences:
     if not isinstance(data, dict):
         return Preferences()
     size = data.get("text_size")
-    valid_size = isinstance(size, int) and not isinstance(size, bool) and size in TEXT_SIZES
+    if not (isinstance(size, int) and not isinstance(size, bool) and size in TEXT_SIZES):
+        size = 100
     flags = {flag: data.get(flag) is True for flag in FLAG_CLASSES}
-    return Preferences(text_size=size if valid_size else 100, **flags)
+    return Preferences(text_size=size, **flags)
 
 
 def has_choices(stored: object) -> bool:
@@ -115,7 +116,7 @@ def remember(response: HttpResponseBase, prefs: Preferences) -> None:
 
 
 def supported_language(code: object) -> str | None:
-    return code if code in dict(settings.LANGUAGES) else None
+    return code if isinstance(code, str) and code in dict(settings.LANGUAGES) else None
 
 
 def remember_language(response: HttpResponseBase, code: str) -> None:

@@ -14,8 +14,8 @@ class PreferencesForm(forms.Form):
         label=_("Text size"),
         choices=[(size, f"{size}%") for size in TEXT_SIZES],
         coerce=int,
-        required=False,
-        empty_value=100,
+        required=False,  # a choice is always ticked; no "(required)" beside the legend
+        empty_value=None,
         widget=forms.RadioSelect,
     )
     contrast = forms.BooleanField(label=_("High contrast"), required=False)
@@ -25,7 +25,8 @@ class PreferencesForm(forms.Form):
     reduce_motion = forms.BooleanField(label=_("Reduce motion"), required=False)
 
     def preferences(self) -> Preferences:
-        return Preferences(**self.cleaned_data)
+        data = self.cleaned_data
+        return Preferences(**{**data, "text_size": data["text_size"] or 100})
 
 
 class LanguageForm(forms.Form):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from prolo.portal.views import auth, home
 from prolo.portal.views import calendar as calendar_views
+from prolo.portal.views import consent as consent_views
 from prolo.portal.views import diary as diary_views
 from prolo.portal.views import documents as document_views
 from prolo.portal.views import learn as learn_views
@@ -12,6 +13,9 @@ app_name = "portal"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("consent/", consent_views.consent_list, name="consent"),
+    path("consent/<uuid:code>/", consent_views.consent_sign, name="consent-sign"),
+    path("consent/withdraw/<uuid:code>/", consent_views.consent_withdraw, name="consent-withdraw"),
     path("learn/", learn_views.learn, name="learn"),
     path("learn/<slug:slug>/", learn_views.learn_article, name="learn-article"),
     path("documents/", document_views.documents, name="documents"),

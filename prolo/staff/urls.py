@@ -6,6 +6,7 @@ from prolo.staff.views import (
     careplans,
     clinic_settings,
     compounding,
+    consent,
     courses,
     diary,
     dosing,
@@ -211,6 +212,27 @@ shared_document_urls = [
     ),
 ]
 
+consent_urls = [
+    path("clinic/consent/", consent.consent_document_list, name="consent-document-list"),
+    path(
+        "clinic/consent/<uuid:code>/",
+        consent.consent_document_detail,
+        name="consent-document-detail",
+    ),
+    path(
+        "clinic/consent/<uuid:code>/edit/",
+        consent.consent_document_edit,
+        name="consent-document-edit",
+    ),
+    path(
+        "clinic/consent/<uuid:code>/publish/",
+        consent.consent_document_publish,
+        name="consent-document-publish",
+    ),
+    path("courses/<uuid:code>/consent/", consent.consent_record, name="consent-record"),
+    path("consents/<uuid:code>/withdraw/", consent.consent_withdraw, name="consent-withdraw"),
+]
+
 urlpatterns = [
     path("", today.today, name="today"),
     *patient_urls,
@@ -227,4 +249,5 @@ urlpatterns = [
     *outcome_urls,
     *article_urls,
     *shared_document_urls,
+    *consent_urls,
 ]

@@ -200,7 +200,7 @@ class ReminderStatus(models.TextChoices):
 
 
 class Reminder(models.Model):
-    """One email to send once at `due_at`; claimed by the worker (prolo/portal/worker.py).
+    """One email to send once at `due_at`; claimed by the worker (prolo/clinic/worker.py).
 
     `key` makes scheduling idempotent: the same reminder is never queued twice.
     """

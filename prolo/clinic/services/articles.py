@@ -44,7 +44,7 @@ def articles_install_defaults(*, clinic: Clinic) -> int:
             language=default.language,
             title=default.title,
             summary=default.summary,
-            body=default.body,
+            body=default.body.strip(),
             position=default.position,
         )
         article.full_clean()

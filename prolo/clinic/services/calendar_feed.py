@@ -97,7 +97,7 @@ def calendar_courses(patients: Iterable[Patient] | Patient) -> QuerySet[Treatmen
         courses = courses.filter(patient=patients)
     else:
         courses = courses.filter(patient__in=list(patients))
-    return with_schedule_data(courses.order_by("start_date", "id"))  # type: ignore[no-any-return]
+    return with_schedule_data(courses.order_by("start_date", "id"))
 
 
 def patient_dates(

@@ -61,6 +61,18 @@ def current_document(clinic: Clinic, course_type: str, language: str) -> Consent
     return None
 
 
+def current_documents(clinic: Clinic, language: str) -> dict[str, ConsentDocument]:
+    """current_document for every course type at once (one query), by course type."""
+    published = documents_for(clinic).filter(
+        published_at__isnull=False, language__in=[language, Language.ENGLISH]
+    )
+    found: dict[str, ConsentDocument] = {}
+    # English first, then the wanted language over it; within each, versions in rising order.
+    for document in sorted(published, key=lambda d: (d.language == language, d.version)):
+        found[document.course_type] = document
+    return found
+
+
 def active_consent(course: TreatmentCourse) -> Consent | None:
     """The course's latest signature that has not been withdrawn."""
     consents = Consent.objects.filter(course=course, withdrawn_at__isnull=True)
@@ -262,15 +274,25 @@ def _check_signable(course: TreatmentCourse, document: ConsentDocument) -> None:
         raise ValidationError(_("This version is already signed for this course."))
 
 
-def _check_signature(course: TreatmentCourse, typed_name: str, confirmed: bool) -> None:
+def _check_signature(
+    course: TreatmentCourse, typed_name: str, confirmed: bool, method: str
+) -> None:
     patient = course.patient
+    by_patient = method == ConsentMethod.PORTAL
     errors = {}
     if not name_matches(typed_name, patient.given_name, patient.family_name):
-        errors["typed_name"] = _(
-            "Type the patient's full name as the clinic has it: %(name)s."
-        ) % {"name": patient.full_name}
+        message = (
+            _("Type your full name as the clinic has it: %(name)s.")
+            if by_patient
+            else _("Type the patient's full name as the clinic has it: %(name)s.")
+        )
+        errors["typed_name"] = message % {"name": patient.full_name}
     if confirmed is not True:
-        errors["confirmed"] = _("Tick the box to confirm you have read and agree.")
+        errors["confirmed"] = (
+            _("Tick the box to confirm you have read and agree.")
+            if by_patient
+            else _("Tick the box to confirm the patient read and signed it.")
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -286,7 +308,7 @@ def _sign(
     typed_name = pick({"typed_name": typed_name}, ["typed_name"])["typed_name"]
     course = _lock_course(course)
     _check_signable(course, document)
-    _check_signature(course, typed_name, confirmed)
+    _check_signature(course, typed_name, confirmed, method)
     consent = Consent(
         patient=course.patient,
         course=course,

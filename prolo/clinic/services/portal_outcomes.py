@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prolo.clinic.models import (
     DiaryEntry,
@@ -94,7 +95,10 @@ def questionnaires_due(me: PatientActor, today: dt.date | None = None) -> list[D
         for due in course_schedule(course, today)
         if sched.is_listed(due, today)
     ]
-    return sorted(rows, key=lambda r: (r.due.due, r.due.timepoint, r.due.instrument))
+    # What the patient can answer comes before what staff go through with them.
+    return sorted(
+        rows, key=lambda r: (r.due.due, not r.answerable, r.due.timepoint, r.due.instrument)
+    )
 
 
 def due_item(
@@ -122,7 +126,7 @@ def patient_questionnaire_record(
 ) -> QuestionnaireResponse:
     """Score and store a questionnaire the patient answered today in the portal."""
     if due_item(me, course, instrument, timepoint) is None:
-        raise ValidationError({"timepoint": "This questionnaire is not open for answers now."})
+        raise ValidationError({"timepoint": _("This questionnaire is not open for answers now.")})
     return _record(
         auditor=me,
         patient=me.patient,
@@ -177,7 +181,7 @@ def patient_diary_record(
 ) -> tuple[DiaryEntry, ReviewTask | None]:
     """Record one day of the patient's own diary; any flag opens (or adds to) a review task."""
     if session.course.patient_id != me.patient.pk:
-        raise ValidationError("Choose one of your own sessions.")
+        raise ValidationError(_("Choose one of your own sessions."))
     entry = _entry_save(auditor=me, session=session, source=DiarySource.PATIENT, fields=fields)
     flags = diary_day_flags(entry)
     return entry, (_add_to_review(me, entry, flags) if flags else None)
@@ -231,19 +235,22 @@ def problem_report(
 
 def _check_problem(problems: Sequence[str], since: dt.date, pain: int | None, details: str) -> None:
     if not problems:
-        raise ValidationError({"problems": "Choose at least one problem."})
+        raise ValidationError({"problems": _("Choose at least one problem.")})
     unknown = [p for p in problems if p not in advice.PROBLEMS]
     if unknown:
-        raise ValidationError({"problems": f"{unknown[0]!r} is not one of the problems."})
+        raise ValidationError({"problems": _("Choose problems from the list.")})
     if "other" in problems and not details:
-        raise ValidationError({"details": "Say what the other problem is."})
+        raise ValidationError({"details": _("Say what the other problem is.")})
     if len(details) > DETAILS_MAX:
-        raise ValidationError({"details": f"Keep this to {DETAILS_MAX} characters."})
-    check_plausible_date("since", since)
+        raise ValidationError({"details": _("Keep this to %(n)s characters.") % {"n": DETAILS_MAX}})
+    try:
+        check_plausible_date("since", since)
+    except ValidationError:  # a typing slip such as year 0206, in the patient's language
+        raise ValidationError({"since": _("Check the year of this date.")}) from None
     if since > timezone.localdate():
-        raise ValidationError({"since": "The problem cannot start on a future day."})
+        raise ValidationError({"since": _("The problem cannot start on a future day.")})
     if pain is not None and not 0 <= pain <= 10:
-        raise ValidationError({"pain": "Choose a number from 0 to 10."})
+        raise ValidationError({"pain": _("Choose a number from 0 to 10.")})
 
 
 def _problem_flags(

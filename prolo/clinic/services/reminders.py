@@ -130,10 +130,12 @@ def _session(a: Appointment, dates: PatientDates, now: dt.datetime) -> Wanted | 
 
 
 def _stop_nsaids(a: Appointment, dates: PatientDates, now: dt.datetime) -> Wanted | None:
-    stop_on = a.stop_nsaids_on
-    if stop_on is None or a.at <= now or stop_on >= a.at.date():
-        return None  # none wanted, or "not on the day itself": the session email covers it
-    clinic, day = dates.clinic, a.at.date()
+    stop_on, day = a.stop_nsaids_on, a.at.date()
+    # None on the session's day itself: a clinic that asks for no stop days, or a booking too
+    # late to help. A stop day already past (a late booking) is sent at once: "from today".
+    if stop_on is None or stop_on >= day or timezone.localdate(now) >= day:
+        return None
+    clinic = dates.clinic
     body = "\n\n".join(
         [
             _greeting(dates.patient),

@@ -36,17 +36,17 @@ class FileType:
     label: StrOrPromise  # shown to the patient too, so translatable
     content_type: str
     magic: bytes  # how the file must start; empty for plain text (checked as UTF-8 instead)
-    inline: bool  # shown in the browser rather than only downloaded
 
 
-TEXT = FileType(gettext_lazy("plain text"), "text/plain; charset=utf-8", b"", inline=True)
+TEXT = FileType(gettext_lazy("plain text"), "text/plain; charset=utf-8", b"")
 FILE_TYPES: dict[str, FileType] = {
-    "pdf": FileType("PDF", "application/pdf", b"%PDF-", inline=True),
-    "png": FileType("PNG", "image/png", b"\x89PNG\r\n\x1a\n", inline=True),
-    "jpg": FileType("JPEG", "image/jpeg", b"\xff\xd8\xff", inline=True),
-    "jpeg": FileType("JPEG", "image/jpeg", b"\xff\xd8\xff", inline=True),
+    "pdf": FileType("PDF", "application/pdf", b"%PDF-"),
+    "png": FileType("PNG", "image/png", b"\x89PNG\r\n\x1a\n"),
+    "jpg": FileType("JPEG", "image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": FileType("JPEG", "image/jpeg", b"\xff\xd8\xff"),
     "txt": TEXT,
 }
+# Every allowed type is one a browser shows by itself, so the patient can open it or download it.
 ALLOWED = "PDF, PNG, JPEG or plain text (.txt)"
 
 
@@ -73,7 +73,7 @@ def _content_matches(upload: UploadedFile, kind: FileType) -> bool:
     return matches
 
 
-def _check_upload(upload: UploadedFile | None) -> FileType:
+def _check_upload(upload: UploadedFile | None) -> UploadedFile:
     if not upload:
         raise ValidationError({"file": "Choose a file to share."})
     kind = FILE_TYPES.get(extension(upload.name or ""))
@@ -85,7 +85,7 @@ def _check_upload(upload: UploadedFile | None) -> FileType:
         raise ValidationError(
             {"file": f"This file is not a readable {kind.label} file, though its name says so."}
         )
-    return kind
+    return upload
 
 
 @transaction.atomic
@@ -96,11 +96,10 @@ def shared_document_add(
     title = pick({"title": title}, ["title"])["title"]
     if not title:
         raise ValidationError({"title": "Give the document a title the patient will recognise."})
-    _check_upload(file)
-    assert file is not None  # _check_upload refused a missing file
+    upload = _check_upload(file)
     # A random stored name: the patient's name or a diagnosis in a filename stays off the disk.
-    file.name = f"{uuid.uuid4().hex}.{extension(file.name or '')}"
-    document = SharedDocument(patient=patient, title=title, file=file, shared_by=actor.user)
+    upload.name = f"{uuid.uuid4().hex}.{extension(upload.name or '')}"
+    document = SharedDocument(patient=patient, title=title, file=upload, shared_by=actor.user)
     return create_audited(actor=actor, instance=document, patient=patient)
 
 

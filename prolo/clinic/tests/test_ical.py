@@ -154,7 +154,7 @@ def treated_pat(alice_actor, pat):
     return pat
 
 
-def events_by_uid(data: bytes) -> dict[str, icalendar.Event]:
+def events_by_uid(data: bytes) -> dict[str, icalendar.Component]:
     return {str(e["UID"]): e for e in parse(data).walk("VEVENT")}
 
 

@@ -23,9 +23,7 @@ from prolo.portal import preferences
 from prolo.portal.forms import SetPasswordForm, SignInForm
 from prolo.portal.views.preferences import safe_next
 
-BLOCKED = gettext_noop(
-    "Too many attempts to sign in. Wait 15 minutes, or ask the clinic for help."
-)
+BLOCKED = gettext_noop("Too many attempts to sign in. Wait 15 minutes, or ask the clinic for help.")
 WRONG = gettext_noop("That email address and password do not match an account.")
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prolo.clinic.models import DiaryEntry, TreatmentSession
+from prolo.clinic.models.outcomes_diary import DIARY_DAYS
 from prolo.clinic.outcomes.advice import Level, advice_level
 from prolo.clinic.portal_access import PatientActor, get_own_session
 from prolo.clinic.services.careplans import session_care_plan
@@ -65,7 +66,8 @@ def diary(request: PortalRequest) -> HttpResponse:
 def _open_day(me: PatientActor, code: str, day: int) -> TreatmentSession:
     """The patient's session whose diary `day` can be recorded now; 404 otherwise."""
     session = get_own_session(me, code)
-    if session not in diary_sessions(me) or day not in range(1, 8):
+    come = session_day(session) + dt.timedelta(days=day) <= timezone.localdate()
+    if session not in diary_sessions(me) or not 1 <= day <= DIARY_DAYS or not come:
         raise Http404("No such diary day.")
     return session
 

@@ -32,7 +32,7 @@ def _filename(document: SharedDocument) -> str:
 
 @patient_view
 def document_file(request: PortalRequest, code: str) -> FileResponse:
-    """The file itself: shown in the browser where it can be, else (or if asked) downloaded."""
+    """The file itself, shown in the browser, or downloaded with ?download=1."""
     me = request.me
     document = get_own_document(me, code)
     kind = file_type(document)
@@ -41,9 +41,11 @@ def document_file(request: PortalRequest, code: str) -> FileResponse:
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
     audit_log(actor=me, action=AuditAction.VIEW_FILE, obj=document, patient=me.patient)
-    download = request.GET.get("download") == "1" or not kind.inline
     response = FileResponse(
-        handle, as_attachment=download, filename=_filename(document), content_type=kind.content_type
+        handle,
+        as_attachment=request.GET.get("download") == "1",
+        filename=_filename(document),
+        content_type=kind.content_type,
     )
     # Never let a browser guess the type (an uploaded file is served as what it was checked to
     # be), and keep a patient's letter out of shared caches.

@@ -59,7 +59,7 @@ def next_session(me: PatientActor, now: dt.datetime) -> TreatmentSession | None:
 
 def aftercare(me: PatientActor, now: dt.datetime) -> CarePlan | None:
     """The plan of the last signed session, while its aftercare still applies."""
-    done = _sessions(me).filter(status=SessionStatus.COMPLETED, scheduled_at__lte=now)
+    done = _sessions(me).filter(status=SessionStatus.COMPLETED)
     last = done.order_by("-scheduled_at").first()
     if last is None:
         return None

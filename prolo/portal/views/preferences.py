@@ -7,7 +7,7 @@ choice is also kept on their account; see prolo/portal/preferences.py.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,17 +34,22 @@ def safe_next(request: HttpRequest) -> str:
 def _account(request: HttpRequest) -> PatientAccount | None:
     if not request.user.is_authenticated:
         return None
-    return PatientAccount.objects.filter(user=request.user).first()
+    return (
+        PatientAccount.objects.select_related("patient__clinic").filter(user=request.user).first()
+    )
 
 
 @require_http_methods(["GET", "POST"])
-def preferences_page(request: HttpRequest) -> HttpResponse:
+def preferences_page(request: HttpRequest) -> HttpResponseBase:
     """The toolbar as a page of its own: the no-JavaScript fallback, and where errors show."""
     prefs = preferences.current(request)
     form = PreferencesForm(request.POST or None, initial=prefs.to_json())
     if request.method == "POST" and form.is_valid():
         return _save(request, form.preferences())
     context = {"form": form, "next": safe_next(request), "hide_toolbar": True}
+    account = _account(request)
+    if account is not None:  # the usual header, with the patient's navigation
+        context.update(patient=account.patient, clinic=account.patient.clinic)
     return render(request, "portal/preferences.html", context, status=400 if form.errors else 200)
 
 

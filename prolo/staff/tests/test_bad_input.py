@@ -35,6 +35,8 @@ from prolo.clinic.models import (
     AuditEvent,
     Checklist,
     Condition,
+    Consent,
+    ConsentDocument,
     DiaryEntry,
     Evaluation,
     ImagingStudy,
@@ -97,6 +99,8 @@ RECORD: list[type[Model]] = [
     ReviewTask,
     QuestionnaireResponse,
     InstrumentSetting,
+    ConsentDocument,
+    Consent,
 ]
 PAGE_VIEWS = (AuditAction.VIEW_CHART, AuditAction.VIEW_FILE)
 
@@ -534,6 +538,22 @@ def _day_already_recorded(w: World) -> Data:
 def _injected_from(w: World) -> Data:
     add_injection(w.actor, w.session.note, syringe=w.syringe, volume_ml=Decimal(1))
     return {}
+
+
+def _consent_document(w: World, course_type: str = "dextrose") -> ConsentDocument:
+    """The clinic's published English document (installed when signed_session gave consent)."""
+    return ConsentDocument.objects.get(
+        clinic=w.actor.clinic, course_type=course_type, language="en", version=1
+    )
+
+
+def _consent_draft(w: World) -> ConsentDocument:
+    from prolo.clinic.services.consent import consent_document_update
+
+    document = _consent_document(w)
+    return consent_document_update(
+        actor=w.actor, document=document, title=document.title, body="Draft text."
+    )
 
 
 _WOMAC = INSTRUMENTS["womac"]
@@ -1220,10 +1240,43 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
         empty_is_valid=True,
     ),
+    "consent-document-edit": Endpoint(
+        url=lambda w: reverse("staff:consent-document-edit", args=[_consent_document(w).code]),
+        valid=lambda w: {
+            "title": "Consent: dextrose prolotherapy (Riverside)",
+            "body": "## What this treatment is\nInjections of a sugar solution.",
+        },
+        absurd={
+            "blank title": {"title": "   "},
+            "title of 201 characters": {"title": "t" * 201},
+            "blank text": {"body": "  "},
+            "text of 50,001 characters": {"body": "b" * 50_001},
+        },
+    ),
+    "consent-record": Endpoint(
+        url=lambda w: reverse("staff:consent-record", args=[w.course.code]),
+        valid=lambda w: {
+            "document": str(_consent_document(w).code),
+            "typed_name": "Pat Fields",
+            "confirmed": "on",
+        },
+        absurd={
+            "another patient's name": {"typed_name": "Olga Novak"},
+            "the box unticked": {"confirmed": ""},
+            "a document that does not exist": {"document": "00000000-0000-0000-0000-000000000000"},
+            "another course type's document": lambda w: {
+                "document": str(_consent_document(w, course_type="prp").code)
+            },
+            "a draft version": lambda w: {"document": str(_consent_draft(w).code)},
+        },
+        booleans=frozenset({"confirmed"}),
+    ),
 }
 
 # Views that take no form, each tested on its own below; and the views that take no POST.
 FORMLESS_POSTS = {
+    "consent-document-publish",
+    "consent-withdraw",
     "shared-document-withdraw",
     "portal-revoke",
     "history-toggle",
@@ -1234,6 +1287,8 @@ FORMLESS_POSTS = {
     "adverse-event-close",
 }
 GET_ONLY = {
+    "consent-document-list",
+    "consent-document-detail",
     "article-list",
     "article-detail",
     "review-task-list",

@@ -27,7 +27,7 @@ def test_reception_invites_resends_and_withdraws(
         page = client.post(url, {"email": "pat@example.org"}, follow=True)
     assert "Invitation sent to pat@example.org." in words(page)
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver/portal/invitation/\S+/", mail.outbox[0].body)
+    link = re.search(r"http://testserver/portal/invitation/\S+/", str(mail.outbox[0].body))
     assert link is not None
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -70,8 +70,9 @@ def _grow_chart(actor, patient) -> None:
 # Pinned: a change that adds a query per row shows up here, not in production.
 LIST_QUERIES = 9  # + the open review tasks count in the main navigation
 # + latest screening per open course, adverse events, open review tasks (nav), and for the
-# Outcomes section the patient's questionnaire responses and the clinic's instrument settings
-CHART_QUERIES = 23
+# Outcomes section the patient's questionnaire responses and the clinic's instrument settings,
+# and the documents shared with the patient
+CHART_QUERIES = 24
 
 
 @pytest.mark.django_db

@@ -14,14 +14,16 @@ from django.utils import timezone
 
 from prolo.clinic.models import AnaestheticLimit, AuditEvent, Syringe
 from prolo.clinic.services.sessions import injection_add
-from prolo.testing import add_injection, complete_checklist, make_course, make_note
+from prolo.testing import add_injection, complete_checklist, give_consent, make_course, make_note
 
 D = Decimal
 
 
 @pytest.fixture
 def session(alice_actor, nora_actor, pat):
-    session = make_course(alice_actor, pat).sessions.get(number=1)
+    course = make_course(alice_actor, pat)
+    give_consent(alice_actor, course)  # so that only the dose checks hold the signature
+    session = course.sessions.get(number=1)
     complete_checklist(nora_actor, session, weight_kg=D(50))
     return session
 
@@ -161,9 +163,9 @@ def child_session(alice_actor, pat):
     """Pat at 15 (born 1 January), weighed 50 kg, the paediatric caution acknowledged."""
     today = timezone.localdate()
     type(pat).objects.filter(pk=pat.pk).update(date_of_birth=dt.date(today.year - 15, 1, 1))
-    session = make_course(alice_actor, pat, acknowledgement="Guardian consents").sessions.get(
-        number=1
-    )
+    course = make_course(alice_actor, pat, acknowledgement="Guardian consents")
+    give_consent(alice_actor, course)
+    session = course.sessions.get(number=1)
     complete_checklist(alice_actor, session, weight_kg=D(50), acknowledgement="Guardian consents")
     return session
 

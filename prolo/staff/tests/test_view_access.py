@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from prolo.clinic.models import ReviewTask
+from prolo.clinic.models import ConsentDocument, ReviewTask
 from prolo.clinic.services.adverse_events import adverse_event_report
 from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.evaluations import imaging_study_add
@@ -188,6 +188,12 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("article-edit", "get", "article", {"alice", "adam"}),
     ("shared-document-add", "post", "patient", {"alice", "nora", "pete"}),
     ("shared-document-withdraw", "post", "shared_document", {"alice", "nora", "pete"}),
+    ("consent-document-list", "get", "", CLINICAL_READERS),
+    ("consent-document-detail", "get", "consent_document", CLINICAL_READERS),
+    ("consent-document-edit", "get", "consent_document", {"alice", "adam"}),
+    ("consent-document-publish", "post", "consent_document", {"alice", "adam"}),
+    ("consent-record", "post", "course", {"alice", "nora"}),
+    ("consent-withdraw", "post", "consent", {"alice", "nora"}),
 ]
 
 # URL arguments that name no record, only a clinic's own setting: there is no other clinic's
@@ -217,6 +223,10 @@ def _url(name: str, spec: str, world: World) -> str:
             args.append(document.code)
         elif part in ("weight", "medication", *CLINIC_SETTING_ARGS):
             args.append(part)
+        elif part == "consent_document":  # installed with the consent signed_session records
+            args.append(ConsentDocument.objects.filter(clinic=world.actor.clinic)[0].code)
+        elif part == "consent":  # the signed session's course was consented in clinic
+            args.append(world.signed.course.consents.get().code)
         elif part == "index":  # the first planned injection of the template
             args.append(0)
         elif part == "review_task":  # closing closes it: a fresh one for every request

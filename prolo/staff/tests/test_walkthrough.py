@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prolo.clinic.models import AuditEvent, CourseStatus, NoteStatus, Patient
+from prolo.clinic.services.consent import current_document
 
 
 def _chart(patient: Patient) -> str:
@@ -95,6 +96,15 @@ def test_a_physician_goes_from_new_patient_to_amended_note(alice, client_for):
     assert [s.scheduled_at.date() for s in sessions] == [
         today + dt.timedelta(days=28 * i) for i in range(3)
     ]
+    # The patient signs the clinic's consent in clinic; the first note needs it.
+    assert client.get(reverse("staff:consent-document-list")).status_code == 200
+    consent = current_document(course.patient.clinic, course.course_type, "en")
+    assert consent is not None
+    response = client.post(
+        reverse("staff:consent-record", args=[course.code]),
+        {"document": str(consent.code), "typed_name": "Ana Ruiz", "confirmed": "on"},
+    )
+    assert response.status_code == 302
     first = sessions[0]
     session_url = reverse("staff:session-detail", args=[first.code])
     assert client.get(session_url).status_code == 200

@@ -33,7 +33,9 @@ def article_list(request: StaffRequest) -> HttpResponse:
     by_language: dict[str, list[Article]] = {}
     for article in clinic_articles(request.actor.clinic):
         by_language.setdefault(article.language, []).append(article)
-    languages = [(code, label, by_language[code]) for code, label in Language.choices if code in by_language]
+    languages = [
+        (code, label, by_language[code]) for code, label in Language.choices if code in by_language
+    ]
     context = {
         "languages": languages,
         "can_manage": request.actor.can(Perm.MANAGE_SAFETY),

@@ -36,7 +36,9 @@ class Command(BaseCommand):
     help = "Send due email reminders, once or in a loop (the reminder worker)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
+        parser.add_argument(
+            "--once", action="store_true", help="Send everything due now, then exit."
+        )
         parser.add_argument(
             "--interval", default="5", help="Seconds between passes when idle (default 5)."
         )
@@ -66,7 +68,7 @@ class Command(BaseCommand):
         )
         _log_to_console(options["verbosity"])
         if options["once"]:
-            sent = worker.run_once()
+            sent = worker.drain()
             self.stdout.write(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
             return
         signal.signal(signal.SIGTERM, worker.stop)
