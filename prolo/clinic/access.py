@@ -16,6 +16,7 @@ from django.http import Http404
 
 from prolo.clinic.models import (
     AdverseEvent,
+    Article,
     Consent,
     ConsentDocument,
     Evaluation,
@@ -25,6 +26,7 @@ from prolo.clinic.models import (
     ProtocolTemplate,
     QuestionnaireResponse,
     ReviewTask,
+    SharedDocument,
     TreatmentCourse,
     TreatmentSession,
 )
@@ -141,3 +143,20 @@ def get_consent(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Consent:
     consent = _get(qs, code)
     require(actor, perm)
     return consent
+
+
+def get_shared_document(actor: Actor, code: uuid.UUID | str, perm: Perm) -> SharedDocument:
+    """A document shared with a patient of the acting clinic (404 otherwise), then the role."""
+    qs = SharedDocument.objects.filter(patient__clinic=actor.clinic).select_related("patient")
+    document = _get(qs, code)
+    require(actor, perm)
+    return document
+
+
+def get_article(actor: Actor, language: str, slug: str, perm: Perm) -> Article:
+    """One of the acting clinic's articles (404 if it has none such), then the role (403)."""
+    article = Article.objects.filter(clinic=actor.clinic, language=language, slug=slug).first()
+    if article is None:
+        raise Http404("No such article in this clinic.")
+    require(actor, perm)
+    return article

@@ -66,15 +66,6 @@ def clinic_articles(clinic: Clinic) -> QuerySet[Article]:
     return Article.objects.filter(clinic=clinic).select_related("updated_by")
 
 
-def get_article(actor: Actor, language: str, slug: str, perm: Perm) -> Article:
-    """One of the acting clinic's articles (404 if it has none such), then the role (403)."""
-    article = clinic_articles(actor.clinic).filter(language=language, slug=slug).first()
-    if article is None:
-        raise Http404("No such article in this clinic.")
-    require(actor, perm)
-    return article
-
-
 def published_articles(clinic: Clinic, language: str) -> list[Article]:
     """The clinic's published articles in `language`, each topic falling back to English."""
     wanted = {language, FALLBACK_LANGUAGE}

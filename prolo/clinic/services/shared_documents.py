@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -115,17 +114,6 @@ def shared_document_withdraw(*, actor: Actor, document: SharedDocument) -> Share
         patient=document.patient,
         changes={"withdrawn_at": timezone.now()},
     )
-
-
-def get_shared_document(actor: Actor, code: uuid.UUID | str, perm: Perm) -> SharedDocument:
-    """A document shared with a patient of the acting clinic (404 otherwise), then the role."""
-    qs = SharedDocument.objects.filter(patient__clinic=actor.clinic).select_related("patient")
-    try:
-        document = qs.get(code=code)
-    except (SharedDocument.DoesNotExist, ValueError, ValidationError):
-        raise Http404("No such record in this clinic.") from None
-    require(actor, perm)
-    return document
 
 
 def chart_documents(patient: Patient) -> list[SharedDocument]:

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from prolo.clinic.access import get_shared_document
 from prolo.clinic.models import AuditEvent, SharedDocument
 from prolo.clinic.services import shared_documents
 from prolo.clinic.services.shared_documents import (
-    get_shared_document,
     shared_document_add,
     shared_document_withdraw,
 )

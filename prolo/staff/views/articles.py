@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 
+from prolo.clinic.access import get_article
 from prolo.clinic.models import Article, Language
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.articles import (
@@ -17,7 +18,6 @@ from prolo.clinic.services.articles import (
     article_update,
     articles_ensure,
     clinic_articles,
-    get_article,
 )
 from prolo.clinic.services.fields import pick
 from prolo.lib.forms import add_service_errors, submit

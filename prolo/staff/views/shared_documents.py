@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from prolo.clinic.access import get_patient
+from prolo.clinic.access import get_patient, get_shared_document
 from prolo.clinic.services.patients import chart_open
 from prolo.clinic.services.shared_documents import (
     SHARE_PERM,
-    get_shared_document,
     shared_document_add,
     shared_document_withdraw,
 )
