@@ -23,6 +23,7 @@ from prolo.clinic.demo_data import (
     DEMO_PASSWORD,
     HILLTOP,
     HILLTOP_CASES,
+    PORTAL_PATIENTS,
     RIVERSIDE,
     RIVERSIDE_CASES,
     STAFF,
@@ -66,6 +67,7 @@ from prolo.clinic.services.patients import (
     patient_register,
     weight_record,
 )
+from prolo.clinic.services.portal_accounts import invitation_accept, invitation_send
 from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.clinic.services.sessions import (
     checklist_save,
@@ -75,15 +77,24 @@ from prolo.clinic.services.sessions import (
     note_sign,
 )
 
-__all__ = ["DEMO_PASSWORD", "demo_logins", "load_demo"]
+__all__ = ["DEMO_PASSWORD", "demo_logins", "demo_portal_logins", "load_demo"]
 
 # Older than the oldest demo visit, so every consent is to a version already published.
 CONSENT_DOCUMENTS_AGE_DAYS = 730
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    """(username, role, clinic) of every demo login; all share DEMO_PASSWORD."""
+    """(username, role, clinic) of every staff demo login; all share DEMO_PASSWORD."""
     return [(s.username, Role(s.role).label, s.clinic) for s in STAFF]
+
+
+def demo_portal_logins() -> list[tuple[str, str, str]]:
+    """(email, who, clinic) of the demo patients with a portal account (DEMO_PASSWORD)."""
+    patients = Patient.objects.filter(mrn__in=PORTAL_PATIENTS, account__isnull=False)
+    return [
+        (p.email, f"Patient, portal /portal/ ({p.get_preferred_language_display()})", RIVERSIDE)
+        for p in patients.order_by("mrn")
+    ]
 
 
 @dataclass(frozen=True)
@@ -490,4 +501,15 @@ def load_demo() -> list[Clinic]:
         _add_case(Cast(doctor, doctor, doctor, doctor), case, number, today)
     for demo_clinic in (riverside, hilltop):
         articles_install_defaults(clinic=demo_clinic)
+    _portal_accounts(cast.reception)
     return [riverside, hilltop]
+
+
+def _portal_accounts(reception: Actor) -> None:
+    """Invite the portal patients and accept for them, without printing the emails."""
+    for patient in Patient.objects.filter(clinic=reception.clinic, mrn__in=PORTAL_PATIENTS):
+        with mock.patch("prolo.clinic.services.portal_accounts.send_mail"):
+            issued = invitation_send(
+                actor=reception, patient=patient, email=patient.email, link_base="/"
+            )
+        invitation_accept(token=issued.token, password=DEMO_PASSWORD)

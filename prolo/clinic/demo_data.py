@@ -30,6 +30,10 @@ from prolo.clinic.models import (
 DEMO_PASSWORD = "prolo-demo-2026"
 RIVERSIDE = "Riverside Prolotherapy"
 HILLTOP = "Hilltop Pain Clinic"
+# Patients who have accepted a portal invitation: sign in at /portal/ with their email and
+# DEMO_PASSWORD. Priya is between sessions (diary open, next session in days); Inés reads the
+# portal in Spanish.
+PORTAL_PATIENTS = ("RV-1005", "RV-1006")
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,10 @@ class LoadDemoTests(TestCase):
         changes = {starts[c] - finals[c] for c in finals}
         assert any(change >= 2 for change in changes)
         assert any(change < 2 for change in changes)
+
+    def test_two_patients_can_sign_in_to_the_portal_and_the_logins_say_how(self):
+        for email in ("priya.raman@example.com", "ines.ramireznunez@example.com"):
+            user = User.objects.get(email=email, patient_account__isnull=False)
+            assert user.check_password(DEMO_PASSWORD)
+            assert email in self.output.getvalue()
+        assert "Patient, portal /portal/ (Spanish)" in self.output.getvalue()

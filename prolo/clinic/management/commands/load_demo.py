@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from prolo.clinic.demo import DEMO_PASSWORD, demo_logins, load_demo
+from prolo.clinic.demo import DEMO_PASSWORD, demo_logins, demo_portal_logins, load_demo
 from prolo.clinic.models import Clinic, User
 
 
@@ -35,7 +35,8 @@ class Command(BaseCommand):
 
     def _logins_table(self) -> str:
         rows = [("Username", "Role", "Password", "Clinic")]
-        rows += [(user, role, DEMO_PASSWORD, clinic) for user, role, clinic in demo_logins()]
+        logins = [*demo_logins(), *demo_portal_logins()]
+        rows += [(user, role, DEMO_PASSWORD, clinic) for user, role, clinic in logins]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         lines = ["", "Demo logins (fictional data; never load it into a real clinic's database):"]
         for row in rows:
