@@ -17,10 +17,11 @@ Records beyond patients come from the helpers in `prolo/testing.py` (make_course
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from prolo.accounts.middleware import SESSION_CLINIC
 from prolo.clinic.models import Clinic, Membership, Patient, Role, User
@@ -176,3 +177,11 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _no_language_leak() -> Iterator[None]:
+    """A request in Spanish leaves Spanish active in the test's thread (LocaleMiddleware never
+    resets it), which would turn later tests' English texts Spanish; reset it after each test."""
+    yield
+    translation.deactivate()

@@ -6,11 +6,8 @@ would build for her (`request.me`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from prolo.clinic.models import Patient, PatientAccount
 from prolo.clinic.permissions import Actor
@@ -42,11 +39,3 @@ def patient_client(pat_account: PatientAccount) -> Client:
     client = Client()
     client.force_login(pat_account.user)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _no_language_leak() -> Iterator[None]:
-    """A request in Spanish leaves Spanish active in the test's thread (LocaleMiddleware never
-    resets it), which would turn later tests' English texts Spanish; reset it after each test."""
-    yield
-    translation.deactivate()
