@@ -150,9 +150,10 @@ IMAGING_MAX_UPLOAD_MB = envint("IMAGING_MAX_UPLOAD_MB", 20)
 
 # Security: production values are the defaults; `check --deploy` must report nothing.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
-)
+# Behind one trusted reverse proxy: HTTPS from its header, the client's address from the last
+# X-Forwarded-For entry (the portal's sign-in rate limit counts by address).
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)

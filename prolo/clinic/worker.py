@@ -114,7 +114,7 @@ def send_one(reminder: Reminder, *, worker: str) -> bool:
     Reminder.objects.filter(_mine(reminder, worker)).update(
         status=ReminderStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
     )
-    log.info("reminder sent id=%s kind=%s to=%s", reminder.pk, reminder.kind, reminder.to)
+    log.info("reminder sent id=%s kind=%s", reminder.pk, reminder.kind)  # no address in logs
     return True
 
 

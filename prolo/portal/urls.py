@@ -6,6 +6,7 @@ from prolo.portal.views import consent as consent_views
 from prolo.portal.views import diary as diary_views
 from prolo.portal.views import documents as document_views
 from prolo.portal.views import learn as learn_views
+from prolo.portal.views import pdfs as pdf_views
 from prolo.portal.views import preferences as preference_views
 from prolo.portal.views import questionnaires as questionnaire_views
 
@@ -41,6 +42,8 @@ urlpatterns = [
     path("calendar/off/", calendar_views.feed_revoke, name="calendar-revoke"),
     path("calendar/<str:token>.ics", calendar_views.feed, name="calendar-feed"),
     path("sessions/<uuid:code>/session.ics", calendar_views.session_ics, name="session-ics"),
+    path("sessions/<uuid:code>/plan.pdf", pdf_views.handout_pdf_download, name="handout-pdf"),
+    path("consent/<uuid:code>/consent.pdf", pdf_views.consent_pdf_download, name="consent-pdf"),
     path("sign-in/", auth.sign_in, name="sign-in"),
     path("sign-out/", auth.sign_out, name="sign-out"),
     path("invitation/<str:token>/", auth.accept_invitation, name="accept-invitation"),

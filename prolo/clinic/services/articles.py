@@ -33,6 +33,8 @@ def articles_install_defaults(*, clinic: Clinic) -> int:
     Idempotent: an article the clinic already has (by topic and language) is left as the
     clinic edited it. Part of setting up a clinic, like clinic_safety_install: no audit row.
     """
+    # Two first visits at once would both insert the defaults: one install at a time.
+    Clinic.objects.select_for_update().get(pk=clinic.pk)
     have = set(Article.objects.filter(clinic=clinic).values_list("slug", "language"))
     added = 0
     for default in DEFAULT_ARTICLES:

@@ -26,6 +26,7 @@ from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
 from prolo.clinic.services.questionnaires import SCHEDULE_FIELDS, clean_schedule_fields
+from prolo.clinic.services.reminders import reminders_sync
 from prolo.clinic.services.screening import course_stocks_plan, screening_run
 from prolo.lib.dates import NonexistentLocalTime, local_datetime, proposed_session_times
 
@@ -117,6 +118,9 @@ def course_set_status(
         changes["stop_reason"] = reason
     update_audited(actor=actor, instance=course, patient=course.patient, changes=changes)
     _cancel_open_sessions(actor, course)
+    # Closing cancels the bookings: their pending email reminders are cancelled at once.
+    patient = course.patient
+    transaction.on_commit(lambda: reminders_sync(patient=patient))
     return course
 
 

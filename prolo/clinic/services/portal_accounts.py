@@ -70,6 +70,11 @@ def invitation_send(*, actor: Actor, patient: Patient, email: str, link_base: st
     email = pick({"email": email}, ["email"])["email"].lower()
     if PatientAccount.objects.filter(patient=patient).exists():
         raise ValidationError({"email": "This patient already has a portal account."})
+    if PatientAccount.objects.filter(user__email__iexact=email, user__is_active=True).exists():
+        # Sign-in is by email address: two accounts on one address could not both sign in.
+        raise ValidationError(
+            {"email": "Another patient's portal account uses this address: give another one."}
+        )
     _revoke_open(actor, patient)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(

@@ -32,6 +32,7 @@ from prolo.clinic.services.dosing import dose_sign_blockers
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
 from prolo.clinic.services.locks import lock, lock_draft, refuse_if_closed
 from prolo.clinic.services.patients import weight_record
+from prolo.clinic.services.reminders import reminders_sync
 from prolo.clinic.services.screening import checklist_screening, refuse_contraindicated_injection
 from prolo.clinic.services.screening import sign_blockers as screening_sign_blockers
 from prolo.clinic.services.syringes import syringe_solution
@@ -86,6 +87,8 @@ def session_update(
         )
     changes = {"scheduled_at": scheduled_at, "practitioner": practitioner, "room": room.strip()}
     patient = session.course.patient
+    # A moved session's email reminder moves with it at once, not at the worker's next sync.
+    transaction.on_commit(lambda: reminders_sync(patient=patient))
     return update_audited(actor=actor, instance=session, patient=patient, changes=changes)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +30,11 @@ WRONG = gettext_noop("That email address and password do not match an account.")
 
 
 def _ip(request: HttpRequest) -> str | None:
+    """The client's address; behind the proxy settings trust, its X-Forwarded-For."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -39,7 +46,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _(BLOCKED))
         else:
             account = account_for_email(email)
-            ok = account is not None and account.user.check_password(form.cleaned_data["password"])
+            password = form.cleaned_data["password"]
+            if account is None:
+                # Hash anyway, so an unknown address takes as long as a wrong password and
+                # the timing does not tell who is a patient here.
+                make_password(password)
+            ok = account is not None and account.user.check_password(password)
             sign_in_record(email, ip, ok)
             if ok and account is not None:
                 login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")

@@ -23,7 +23,6 @@ from prolo.lib.http import PortalRequest
 from prolo.portal.decorators import patient_view
 
 # The new secret waits here for the page after the redirect, which shows it once.
-NEW_FEED_TOKEN = "portal-new-feed-token"
 ICS = "text/calendar; charset=utf-8"
 
 
@@ -35,8 +34,11 @@ def _feed_urls(request: HttpRequest, token: str) -> dict[str, str]:
 @require_GET
 @patient_view
 def calendar_page(request: PortalRequest) -> HttpResponse:
+    return _render_calendar(request, token=None)
+
+
+def _render_calendar(request: PortalRequest, token: str | None) -> HttpResponse:
     me = request.me
-    token = request.session.pop(NEW_FEED_TOKEN, None)
     upcoming = (
         own_sessions(me)
         .filter(status=SessionStatus.SCHEDULED, scheduled_at__gte=timezone.now())
@@ -51,14 +53,19 @@ def calendar_page(request: PortalRequest) -> HttpResponse:
         "urls": _feed_urls(request, token) if token else None,
         "sessions": list(upcoming),
     }
-    return render(request, "portal/calendar.html", context)
+    response = render(request, "portal/calendar.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
 @patient_view
 def feed_create(request: PortalRequest) -> HttpResponse:
-    request.session[NEW_FEED_TOKEN] = calendar_feed.feed_create(me=request.me)
-    return redirect("portal:calendar")
+    """Show the new link in this response only: the secret is never stored, not even in the
+    session (only its SHA-256 is kept), so reloading the page does not show it again."""
+    token = calendar_feed.feed_create(me=request.me)
+    request.me.account.refresh_from_db(fields=["feed_token_hash", "feed_created_at"])
+    return _render_calendar(request, token=token)
 
 
 @require_POST

@@ -66,8 +66,10 @@ def diary(request: PortalRequest) -> HttpResponse:
 def _open_day(me: PatientActor, code: str, day: int) -> TreatmentSession:
     """The patient's session whose diary `day` can be recorded now; 404 otherwise."""
     session = get_own_session(me, code)
+    if not 1 <= day <= DIARY_DAYS:  # before the date arithmetic: day-99999999 overflows
+        raise Http404("No such diary day.")
     come = session_day(session) + dt.timedelta(days=day) <= timezone.localdate()
-    if session not in diary_sessions(me) or not 1 <= day <= DIARY_DAYS or not come:
+    if session not in diary_sessions(me) or not come:
         raise Http404("No such diary day.")
     return session
 
