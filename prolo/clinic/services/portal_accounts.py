@@ -128,6 +128,37 @@ def invitation_revoke(*, actor: Actor, patient: Patient) -> int:
     return before - after
 
 
+@transaction.atomic
+def portal_account_set_active(*, actor: Actor, patient: Patient, active: bool) -> PatientAccount:
+    """Switch a patient's portal account off (a lost phone, a shared mailbox) or back on.
+
+    Off: the patient cannot sign in, any signed-in session ends at its next request, and the
+    calendar link stops working; the record and the account stay.
+    """
+    require(actor, Perm.EDIT_DEMOGRAPHICS)
+    account = (
+        PatientAccount.objects.select_for_update().select_related("user").filter(patient=patient)
+    ).first()
+    if account is None:
+        raise ValidationError("This patient has no portal account.")
+    user = account.user
+    if user.is_active == active:
+        return account
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active and account.feed_token_hash:
+        account.feed_token_hash = ""
+        account.save(update_fields=["feed_token_hash"])
+    audit_log(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=account,
+        patient=patient,
+        changes={"active": [not active, active]},
+    )
+    return account
+
+
 def invitation_for_token(token: str) -> Invitation | None:
     """The invitation a link names, if it can still be accepted."""
     invitation = (

@@ -77,9 +77,9 @@ class SyncResult:
 
 
 def recipient(patient: Patient) -> str:
-    """The portal account's address, else the one the clinic holds."""
+    """The portal account's address while the account is on, else the one the clinic holds."""
     account: PatientAccount | None = getattr(patient, "account", None)
-    if account is not None and account.user.email:
+    if account is not None and account.user.is_active and account.user.email:
         return account.user.email
     return patient.email
 

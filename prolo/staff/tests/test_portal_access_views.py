@@ -54,3 +54,31 @@ def test_a_bad_address_is_refused_beside_the_field(rita, pat, client_for):
     assert response.status_code == 400
     assert "Enter a valid email address." in words(response)
     assert not Invitation.objects.exists()
+
+
+def test_switching_an_account_off_ends_sign_in_and_the_calendar_link(
+    rita, alice_actor, pat, client_for, client
+):
+    from prolo.clinic.models import AuditEvent
+    from prolo.clinic.portal_access import PatientActor
+    from prolo.clinic.services.calendar_feed import feed_create
+    from prolo.clinic.services.portal_accounts import invitation_accept, invitation_send
+
+    issued = invitation_send(
+        actor=alice_actor, patient=pat, email="pat@example.org", link_base="x/"
+    )
+    account = invitation_accept(token=issued.token, password="a long portal passphrase")
+    me = PatientActor(user=account.user, clinic=pat.clinic, patient=pat, account=account)
+    token = feed_create(me=me)
+    client.force_login(account.user)
+    assert client.get(reverse("portal:home")).status_code == 200
+
+    switch = reverse("staff:portal-account-switch", args=[pat.code])
+    page = client_for(rita).post(switch, {"active": "0"}, follow=True)
+    assert "The portal account is switched off" in words(page)
+    assert client.get(reverse("portal:home")).status_code == 302  # signed out at once
+    assert client.get(reverse("portal:calendar-feed", args=[token])).status_code == 404
+    assert AuditEvent.objects.filter(patient=pat, changes__active=[True, False]).exists()
+
+    page = client_for(rita).post(switch, {"active": "1"}, follow=True)
+    assert "The portal account is on again." in words(page)

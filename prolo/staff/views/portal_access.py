@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from prolo.clinic.services.portal_accounts import (
     invitation_revoke,
     invitation_send,
     invitation_state,
+    portal_account_set_active,
 )
 from prolo.lib.forms import submit
 from prolo.lib.http import StaffRequest
@@ -66,4 +68,24 @@ def portal_revoke(request: StaffRequest, code: str) -> HttpResponse:
         messages.success(request, "The invitation is withdrawn: its link no longer works.")
     else:
         messages.info(request, "There was no open invitation to withdraw.")
+    return redirect("staff:portal-access", code=patient.code)
+
+
+@require_POST
+@staff_view()
+def portal_account_switch(request: StaffRequest, code: str) -> HttpResponse:
+    """Switch the patient's portal account off, or back on (`active` = "1")."""
+    patient = get_patient(request.actor, code, Perm.EDIT_DEMOGRAPHICS)
+    active = request.POST.get("active") == "1"
+    try:
+        portal_account_set_active(actor=request.actor, patient=patient, active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "The portal account is on again."
+            if active
+            else "The portal account is switched off: the patient can no longer sign in.",
+        )
     return redirect("staff:portal-access", code=patient.code)
