@@ -15,6 +15,7 @@ from prolo.staff.views import (
     instruments,
     outcomes,
     patients,
+    pdfs,
     portal_access,
     protocols,
     questionnaires,
@@ -34,6 +35,11 @@ patient_urls = [
     path("patients/<uuid:code>/audit/", patients.patient_audit, name="patient-audit"),
     path("patients/<uuid:code>/portal/", portal_access.portal_access, name="portal-access"),
     path("patients/<uuid:code>/portal/revoke/", portal_access.portal_revoke, name="portal-revoke"),
+    path(
+        "patients/<uuid:code>/portal/account/",
+        portal_access.portal_account_switch,
+        name="portal-account-switch",
+    ),
     path("patients/<uuid:code>/history/", history.history, name="patient-history"),
     path("patients/<uuid:code>/history/<slug:kind>/", history.history_add, name="history-add"),
     path(
@@ -233,6 +239,12 @@ consent_urls = [
     path("consents/<uuid:code>/withdraw/", consent.consent_withdraw, name="consent-withdraw"),
 ]
 
+pdf_urls = [
+    path("sessions/<uuid:code>/note.pdf", pdfs.note_pdf_download, name="note-pdf"),
+    path("sessions/<uuid:code>/handout.pdf", pdfs.handout_pdf_download, name="handout-pdf"),
+    path("consents/<uuid:code>/consent.pdf", pdfs.consent_pdf_download, name="consent-pdf"),
+]
+
 urlpatterns = [
     path("", today.today, name="today"),
     *patient_urls,
@@ -250,4 +262,5 @@ urlpatterns = [
     *article_urls,
     *shared_document_urls,
     *consent_urls,
+    *pdf_urls,
 ]
