@@ -5,3 +5,6 @@ urlpatterns = [
     path("portal/", include("prolo.portal.urls")),
     path("", include("prolo.staff.urls")),
 ]
+
+handler404 = "prolo.errors.not_found"
+handler500 = "prolo.errors.server_error"
