@@ -39,7 +39,30 @@ COURSE_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class TreatmentCourse(models.Model):
+class OutcomeSchedule(models.Model):
+    """Which questionnaires are asked for, and when (outcomes/schedule.py): set on a protocol
+    template, copied to the courses planned from it, then changeable per course."""
+
+    outcome_instruments = models.JSONField(
+        default=schedule.default_instruments,
+        help_text="Instruments at baseline and at every follow-up.",
+    )
+    session_instruments = models.JSONField(
+        default=schedule.default_session_instruments,
+        blank=True,
+        help_text="Instruments before each session after the first.",
+    )
+    follow_ups = models.JSONField(
+        default=schedule.default_follow_ups,
+        blank=True,
+        help_text="Follow-ups after the last session: weeks (6w) or months (3m).",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TreatmentCourse(OutcomeSchedule):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="courses")
     evaluation = models.ForeignKey(
@@ -74,21 +97,6 @@ class TreatmentCourse(models.Model):
         blank=True,
         related_name="+",
         help_text="The stock products the course plans to inject (screened for allergies).",
-    )
-    # The outcome schedule (outcomes/schedule.py), copied from the template at planning.
-    outcome_instruments = models.JSONField(
-        default=schedule.default_instruments,
-        help_text="Instruments at baseline and at every follow-up.",
-    )
-    session_instruments = models.JSONField(
-        default=schedule.default_session_instruments,
-        blank=True,
-        help_text="Instruments before each session after the first.",
-    )
-    follow_ups = models.JSONField(
-        default=schedule.default_follow_ups,
-        blank=True,
-        help_text="Follow-ups after the last session: weeks (6w) or months (3m).",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -16,10 +16,9 @@ from django.db import models
 from django.db.models import Q
 
 from prolo.clinic.models.accounts import Clinic
-from prolo.clinic.models.courses import CourseType, TreatmentCourse
+from prolo.clinic.models.courses import CourseType, OutcomeSchedule, TreatmentCourse
 from prolo.clinic.models.evaluations import Region
 from prolo.clinic.models.sessions import Anaesthetic, Diluent, TreatmentSession
-from prolo.clinic.outcomes import schedule
 
 
 class ClinicSettings(models.Model):
@@ -354,7 +353,7 @@ class Screening(models.Model):
         return any(f["severity"] == "absolute" for f in self.findings)
 
 
-class ProtocolTemplate(models.Model):
+class ProtocolTemplate(OutcomeSchedule):
     """A clinic's course template, copied from the published-protocol library and editable."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -376,21 +375,6 @@ class ProtocolTemplate(models.Model):
     evidence = models.TextField(blank=True)
     unverified = models.TextField(blank=True, help_text="Parts of the protocol not confirmed.")
     active = models.BooleanField(default=True)
-    # The outcome schedule (outcomes/schedule.py), given to the courses planned from it.
-    outcome_instruments = models.JSONField(
-        default=schedule.default_instruments,
-        help_text="Instruments at baseline and at every follow-up.",
-    )
-    session_instruments = models.JSONField(
-        default=schedule.default_session_instruments,
-        blank=True,
-        help_text="Instruments before each session after the first.",
-    )
-    follow_ups = models.JSONField(
-        default=schedule.default_follow_ups,
-        blank=True,
-        help_text="Follow-ups after the last session: weeks (6w) or months (3m).",
-    )
 
     class Meta:
         ordering = ["name", "id"]

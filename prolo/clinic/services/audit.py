@@ -55,14 +55,27 @@ def audit_log(
     patient: Patient | None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = _event(actor, action, obj, patient, changes or {})
+    event.save(force_insert=True)
+    return event
+
+
+def _event(
+    actor: Auditor,
+    action: AuditAction,
+    obj: models.Model,
+    patient: Patient | None,
+    changes: dict[str, Any],
+) -> AuditEvent:
+    """The unsaved audit row for `actor` doing `action` to `obj` of `patient`."""
+    return AuditEvent(
         clinic=actor.clinic,
         actor=actor.user,
         patient=patient,
         action=action,
         object_type=obj._meta.model_name or "",
         object_code=str(getattr(obj, "code", obj.pk)),
-        changes=changes or {},
+        changes=changes,
     )
 
 
@@ -123,14 +136,5 @@ def audit_log_each(
     at one INSERT per batch rather than one per patient.
     """
     return AuditEvent.objects.bulk_create(
-        AuditEvent(
-            clinic=actor.clinic,
-            actor=actor.user,
-            patient=patient,
-            action=action,
-            object_type=obj._meta.model_name or "",
-            object_code=str(getattr(obj, "code", obj.pk)),
-            changes=changes,
-        )
-        for obj, patient, changes in entries
+        _event(actor, action, obj, patient, changes) for obj, patient, changes in entries
     )
