@@ -12,6 +12,15 @@ from prolo.clinic.models.evaluations import (
     Region,
     Structure,
 )
+from prolo.clinic.models.interop import (
+    ApiToken,
+    ExportJob,
+    ExportStatus,
+    ImportedResource,
+    Observation,
+    ObservationSource,
+    ObservationStatus,
+)
 from prolo.clinic.models.outcomes_diary import (
     DiaryEntry,
     DiarySource,
@@ -87,6 +96,13 @@ from prolo.clinic.models.sessions import (
 )
 
 __all__ = [
+    "ObservationStatus",
+    "ObservationSource",
+    "Observation",
+    "ImportedResource",
+    "ExportStatus",
+    "ExportJob",
+    "ApiToken",
     "AdverseEvent",
     "AdverseEventType",
     "AdverseOutcome",

@@ -17,6 +17,8 @@ class AuditAction(models.TextChoices):
     VIEW_CHART = "view_chart", "Opened chart"
     VIEW_FILE = "view_file", "Opened file"
     EXPORT = "export", "Exported"
+    READ = "read", "Read through the API"
+    IMPORT = "import", "Imported"
 
 
 class AuditEvent(models.Model):

@@ -125,11 +125,17 @@ class WeightMeasurement(models.Model):
 
 
 class Condition(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="conditions")
     name = models.CharField(max_length=200)
     onset = models.CharField(max_length=60, blank=True, help_text="e.g. 2019, or childhood")
     active = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
+    # A coded condition (FHIR Condition.code), e.g. SNOMED CT from an imported bundle.
+    system = models.CharField(max_length=200, blank=True)
+    concept = models.CharField(max_length=64, blank=True)
+    onset_date = models.DateField(null=True, blank=True)
+    abatement_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-active", "name", "id"]
