@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "prolo.accounts",
     "prolo.staff",
     "prolo.portal",
+    "prolo.api",
+    "prolo.fhir",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("prolo.accounts.urls")),
     path("portal/", include("prolo.portal.urls")),
+    path("fhir/", include("prolo.fhir.urls")),
     path("", include("prolo.staff.urls")),
 ]
 

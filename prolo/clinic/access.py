@@ -16,12 +16,16 @@ from django.http import Http404
 
 from prolo.clinic.models import (
     AdverseEvent,
+    ApiToken,
     Article,
+    Condition,
     Consent,
     ConsentDocument,
     Evaluation,
+    ExportJob,
     ImagingStudy,
     Injection,
+    Observation,
     Patient,
     ProtocolTemplate,
     QuestionnaireResponse,
@@ -160,3 +164,33 @@ def get_article(actor: Actor, language: str, slug: str, perm: Perm) -> Article:
         raise Http404("No such article in this clinic.")
     require(actor, perm)
     return article
+
+
+def get_api_token(actor: Actor, code: uuid.UUID | str) -> ApiToken:
+    """One of the actor's own tokens in the acting clinic; anyone else's is 404."""
+    return _get(ApiToken.objects.filter(user=actor.user, clinic=actor.clinic), code)
+
+
+def conditions_for(actor: Actor) -> QuerySet[Condition]:
+    return Condition.objects.filter(patient__clinic=actor.clinic).select_related("patient")
+
+
+def get_condition(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Condition:
+    condition = _get(conditions_for(actor), code)
+    require(actor, perm)
+    return condition
+
+
+def observations_for(actor: Actor) -> QuerySet[Observation]:
+    return Observation.objects.filter(patient__clinic=actor.clinic).select_related("patient")
+
+
+def get_observation(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Observation:
+    observation = _get(observations_for(actor), code)
+    require(actor, perm)
+    return observation
+
+
+def get_export_job(actor: Actor, code: uuid.UUID | str) -> ExportJob:
+    """A Bulk export job the actor asked for; another user's or clinic's job is 404."""
+    return _get(ExportJob.objects.filter(clinic=actor.clinic, requested_by=actor.user), code)
