@@ -4,6 +4,7 @@ urlpatterns = [
     path("accounts/", include("prolo.accounts.urls")),
     path("portal/", include("prolo.portal.urls")),
     path("fhir/", include("prolo.fhir.urls")),
+    path("api/", include("prolo.api.urls")),
     path("", include("prolo.staff.urls")),
 ]
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from prolo.accounts import views
+from prolo.accounts import token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clinic/", views.switch_clinic, name="switch-clinic"),
+    path("tokens/", token_views.token_list, name="tokens"),
+    path("tokens/<uuid:code>/revoke/", token_views.token_revoke, name="token-revoke"),
 ]
