@@ -42,7 +42,17 @@ HISTORY_FLAG_FIELDS = (
     "hepatic_disease",
     "cardiac_disease",
 )
-CONDITION_FIELDS = ("name", "onset", "active", "notes")
+# The coded fields arrive through FHIR (create or import); the staff form sets the first four.
+CONDITION_FIELDS = (
+    "name",
+    "onset",
+    "active",
+    "notes",
+    "system",
+    "concept",
+    "onset_date",
+    "abatement_date",
+)
 MEDICATION_FIELDS = ("name", "dose", "drug_class", "active")
 ALLERGY_FIELDS = ("substance", "category", "reaction")
 
