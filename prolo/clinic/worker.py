@@ -20,6 +20,11 @@ SENT commits leaves a row that will be sent again: no email protocol lets a send
 "hand over" and "record" one atomic step. The gap is kept to that single UPDATE, and every
 message carries a Message-ID made from the reminder, so a receiving server that drops
 duplicate IDs hides even that.
+
+The same loop also runs FHIR Bulk export jobs (services/bulk_export.py) that no web process
+is running: ones whose thread never started, and ones whose lease ran out because their
+process died. A job runs in a thread of its own so reminders keep going during a long export;
+`--once` runs them inline.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from prolo.clinic.models import Reminder, ReminderStatus
+from prolo.clinic.services import bulk_export
 from prolo.clinic.services.reminders import reminders_sync_all
 
 log = logging.getLogger("prolo.reminders")
@@ -46,6 +52,7 @@ log = logging.getLogger("prolo.reminders")
 MAX_ATTEMPTS = 5
 DEFAULT_LEASE = dt.timedelta(minutes=5)
 DEFAULT_BATCH = 20
+MAX_INLINE_EXPORTS = 20
 
 
 def worker_name() -> str:
@@ -162,7 +169,10 @@ class Worker:
     name: str = field(default_factory=worker_name)
     stopping: threading.Event = field(default_factory=threading.Event)
     now: Callable[[], dt.datetime] = timezone.now
+    # Run export jobs in this thread (--once) rather than one background thread at a time.
+    exports_inline: bool = False
     _last_sync: float | None = field(default=None, init=False)
+    _export_thread: threading.Thread | None = field(default=None, init=False)
 
     def stop(self, *_args: object) -> None:
         self.stopping.set()
@@ -170,7 +180,9 @@ class Worker:
     def run_once(self) -> int:
         """One pass; returns how many reminders were sent."""
         self._maybe_sync()
-        return self._send_due()
+        sent = self._send_due()
+        self._run_exports()
+        return sent
 
     def drain(self) -> int:
         """Passes until nothing due is left (`manage.py reminders --once`)."""
@@ -190,6 +202,21 @@ class Worker:
             if sent < self.batch:  # a full batch means more may be waiting: go straight on
                 self.stopping.wait(self.interval)
         log.info("reminder worker %s stopped", self.name)
+
+    def _run_exports(self) -> None:
+        """Start (or, inline, run) the oldest export job nobody is running, if any."""
+        if self._export_thread is not None and self._export_thread.is_alive():
+            return
+        job_id = bulk_export.next_claimable(self.now())
+        if job_id is not None and not self.exports_inline:
+            self._export_thread = bulk_export.start_thread(job_id)
+            return
+        # Inline: every waiting job (a failed one is marked so and not picked again).
+        for _ in range(MAX_INLINE_EXPORTS):
+            if job_id is None:
+                break
+            bulk_export.run_job(job_id)
+            job_id = bulk_export.next_claimable(self.now())
 
     def _maybe_sync(self) -> None:
         if not self.sync_every:

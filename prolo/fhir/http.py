@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import orjson
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -21,6 +21,7 @@ from prolo.clinic.permissions import Actor
 from prolo.clinic.services.api_tokens import api_token_authenticate
 
 FHIR_JSON = "application/fhir+json"
+JSON_TYPES = (FHIR_JSON, "application/json")
 log = logging.getLogger(__name__)
 
 
@@ -71,6 +72,35 @@ def fhir_json(resource: dict[str, Any], status: int = 200, **headers: str) -> Ht
     return response
 
 
+def json_body(request: HttpRequest) -> Any:
+    """The request's JSON body: 415 for another Content-Type, 413 past the upload limit,
+    400 if it does not parse."""
+    content_type = request.content_type or ""
+    if content_type not in JSON_TYPES:
+        raise FhirError(
+            415,
+            Issue(
+                "not-supported",
+                f"Content-Type '{content_type}' is not supported: send application/fhir+json.",
+            ),
+        )
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise FhirError(
+            413,
+            Issue(
+                "too-costly",
+                "The body is larger than this server accepts over HTTP; import large bundles "
+                "with `manage.py fhir_import` instead.",
+            ),
+        ) from None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise invalid(f"The body is not JSON: {error}.") from None
+
+
 def operation_outcome(status: int, *issues: Issue) -> HttpResponse:
     body = {"resourceType": "OperationOutcome", "issue": [i.as_fhir() for i in issues]}
     return fhir_json(body, status)
@@ -106,5 +136,9 @@ def fhir_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             return operation_outcome(404, Issue("not-found", "No such resource in this clinic."))
         except PermissionDenied as error:
             return operation_outcome(403, Issue("forbidden", str(error) or "Not allowed."))
+        except Exception:
+            # The module promises "never an HTML page": log the traceback, answer FHIR.
+            log.exception("FHIR %s %s failed", request.method, request.path)
+            return operation_outcome(500, Issue("exception", "Internal error; it has been logged."))
 
     return wrapper

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 
 from prolo.clinic.services.fhir_import import (
@@ -28,6 +26,7 @@ from prolo.fhir.http import (
     fhir_endpoint,
     fhir_json,
     invalid,
+    json_body,
     operation_outcome,
 )
 
@@ -41,7 +40,7 @@ def bundle(request: FhirRequest) -> HttpResponse:
         response["Allow"] = "POST"
         return response
     require_import(request.actor)  # before reading the body: a 403 says more than a 400
-    parsed = _parse(request)
+    parsed = json_body(request)
     try:
         report = bundle_import(actor=request.actor, bundle=parsed)
     except BundleInvalid as error:
@@ -49,24 +48,6 @@ def bundle(request: FhirRequest) -> HttpResponse:
     if not report.written:
         raise FhirError(400, *_issues(report))
     return fhir_json(_response_bundle(report))
-
-
-def _parse(request: FhirRequest) -> Any:
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        raise FhirError(
-            413,
-            Issue(
-                "too-costly",
-                "The bundle is larger than this server accepts over HTTP; import it with "
-                "`manage.py fhir_import` instead.",
-            ),
-        ) from None
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise invalid(f"The body is not JSON: {error}.") from None
 
 
 def _issues(report: ImportReport) -> list[Issue]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -25,10 +24,9 @@ from prolo.fhir.http import (
     fhir_endpoint,
     fhir_json,
     invalid,
+    json_body,
     operation_outcome,
 )
-
-JSON_TYPES = ("application/fhir+json", "application/json")
 
 
 def base_url(request: HttpRequest) -> str:
@@ -88,22 +86,10 @@ def _search(
 
 
 def _body(request: FhirRequest) -> dict[str, Any]:
-    content_type = request.content_type or ""
-    if content_type not in JSON_TYPES:
-        raise FhirError(
-            415,
-            Issue(
-                "not-supported",
-                f"Content-Type '{content_type}' is not supported: send application/fhir+json.",
-            ),
-        )
+    body = json_body(request)
     # PostgreSQL cannot store NUL in text or JSON: refuse it here, where it can be named.
     if b"\\u0000" in request.body:
         raise invalid("Text cannot contain NUL characters (\\u0000).", status=422)
-    try:
-        body = orjson.loads(request.body)
-    except orjson.JSONDecodeError as error:
-        raise invalid(f"The body is not JSON: {error}.") from None
     if not isinstance(body, dict):
         raise invalid("The body must be a JSON object (a FHIR resource).", status=422)
     return body

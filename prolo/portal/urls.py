@@ -44,6 +44,11 @@ urlpatterns = [
     path("sessions/<uuid:code>/session.ics", calendar_views.session_ics, name="session-ics"),
     path("sessions/<uuid:code>/plan.pdf", pdf_views.handout_pdf_download, name="handout-pdf"),
     path("consent/<uuid:code>/consent.pdf", pdf_views.consent_pdf_download, name="consent-pdf"),
+    path(
+        "courses/<uuid:code>/letter.pdf",
+        pdf_views.course_letter_pdf_download,
+        name="course-letter-pdf",
+    ),
     path("sign-in/", auth.sign_in, name="sign-in"),
     path("sign-out/", auth.sign_out, name="sign-out"),
     path("invitation/<str:token>/", auth.accept_invitation, name="accept-invitation"),

@@ -243,6 +243,9 @@ pdf_urls = [
     path("sessions/<uuid:code>/note.pdf", pdfs.note_pdf_download, name="note-pdf"),
     path("sessions/<uuid:code>/handout.pdf", pdfs.handout_pdf_download, name="handout-pdf"),
     path("consents/<uuid:code>/consent.pdf", pdfs.consent_pdf_download, name="consent-pdf"),
+    path(
+        "courses/<uuid:code>/letter.pdf", pdfs.course_letter_pdf_download, name="course-letter-pdf"
+    ),
 ]
 
 urlpatterns = [

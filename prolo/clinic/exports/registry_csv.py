@@ -75,6 +75,8 @@ class RegistryRow:
     max_grade: int | None
     dextrose_percents: Sequence[Decimal] = field(default_factory=tuple)
     site_codes: Sequence[str] = field(default_factory=tuple)
+    anaesthetics: Sequence[str] = field(default_factory=tuple)  # "lidocaine 0.5%"
+    total_volume_ml: Decimal | None = None  # every injection of the signed sessions
     identity: Identity | None = None
 
 
@@ -116,6 +118,9 @@ COLUMNS = (
     "max_adverse_event_grade",
     "dextrose_percents",
     "site_codes",
+    # Added after the first release: at the end, so a loader reading by position still works.
+    "anaesthetics",
+    "total_volume_ml",
 )
 
 
@@ -198,6 +203,8 @@ def cells(row: RegistryRow, *, identified: bool) -> list[Cell]:
         row.max_grade,
         SEPARATOR.join(safe(p) for p in row.dextrose_percents),
         SEPARATOR.join(row.site_codes),
+        SEPARATOR.join(row.anaesthetics),
+        row.total_volume_ml,
     ]
     return out
 

@@ -29,6 +29,8 @@ _DATE_RE = re.compile(
     r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,6})\d*)?)?"
     r"(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?$"
 )
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 DATE_FORMAT_HELP = (
     "use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][Z|+hh:mm], optionally after a "
     "prefix (" + ", ".join(DATE_PREFIXES) + ")"
@@ -166,8 +168,8 @@ def parse_date(value: str, tz: tzinfo | None = None) -> DateRange:
     if match is None:
         raise invalid(f"'{value}' is not a date: {DATE_FORMAT_HELP}.")
     g = match.groupdict()
-    zone = _zone(g["tz"]) if g["tz"] else (tz or timezone.get_current_timezone())
     try:
+        zone = _zone(g["tz"]) if g["tz"] else (tz or timezone.get_current_timezone())
         start = datetime(
             int(g["year"]),
             int(g["month"] or 1),
@@ -178,9 +180,13 @@ def parse_date(value: str, tz: tzinfo | None = None) -> DateRange:
             int((g["fraction"] or "0").ljust(6, "0")),
             tzinfo=zone,
         )
-    except ValueError:
+        end = _end(start, g)
+    except (ValueError, OverflowError):
         raise invalid(f"'{value}' is not a real date: {DATE_FORMAT_HELP}.") from None
-    return DateRange(start, _end(start, g))
+    # Far from datetime's limits, so zone shifts, "ap" and the database never overflow.
+    if not (start >= EARLIEST and end <= LATEST):
+        raise invalid(f"'{value}' is out of range: give a year from 1000 to 8999.")
+    return DateRange(start, end)
 
 
 def _zone(text: str) -> tzinfo:

@@ -30,6 +30,10 @@ MAX_COUNT = 500
 # Parameters every type accepts; `_format` is the client's business (we always send JSON).
 CONTROL = {"_count", "_offset", "_include", "_format", "_total"}
 PATIENT_KEY = "_fhir_patient_pk"
+# Each value is an OR clause in every source's query: bounded, or SQLite's expression depth
+# (1000) breaks and a single request costs seconds of CPU.
+MAX_VALUES = 100
+MAX_CRITERIA = 20
 _UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 
 
@@ -87,12 +91,18 @@ def parse(rtype: ResourceType, query: Iterable[tuple[str, list[str]]]) -> Query:
             _control(rtype, parsed, name, raws)
         elif name in known:
             for raw in raws:
+                if "\x00" in raw:  # PostgreSQL cannot compare text with NUL: 500 otherwise
+                    raise invalid(f"Search parameter '{key}' cannot contain NUL characters.", key)
                 values = split_values(raw)
                 if not values:
                     raise invalid(f"Search parameter '{key}' has no value.", key)
+                if len(values) > MAX_VALUES:
+                    raise invalid(f"Search parameter '{key}': at most {MAX_VALUES} values.", key)
                 parsed.criteria.append(Criterion(name, modifier or None, values))
         else:
             unknown.append(key)
+    if len(parsed.criteria) > MAX_CRITERIA:
+        raise invalid(f"At most {MAX_CRITERIA} search parameters in one search.")
     if unknown:
         allowed = ", ".join(sorted(known | CONTROL))
         raise FhirError(

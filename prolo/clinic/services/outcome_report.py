@@ -29,9 +29,11 @@ from prolo.clinic.access import require
 from prolo.clinic.exports.registry_csv import Identity, RegistryRow, Score
 from prolo.clinic.models import (
     AdverseEvent,
+    Anaesthetic,
     AuditAction,
     Clinic,
     CourseType,
+    Injection,
     Patient,
     QuestionnaireResponse,
     SessionStatus,
@@ -315,7 +317,20 @@ def _treatment(course: TreatmentCourse) -> dict[str, Any]:
         "last_session_day": (max(days) - course.start_date).days if days else None,
         "dextrose_percents": sorted({i.dextrose_percent.normalize() for i in injections}),
         "site_codes": sorted({i.site_code for i in injections}),
+        "anaesthetics": sorted({_anaesthetic(i) for i in injections} - {""}),
+        "total_volume_ml": _total_volume(injections),
     }
+
+
+def _total_volume(injections: list[Injection]) -> Decimal | None:
+    return sum((i.volume_ml for i in injections), Decimal(0)) if injections else None
+
+
+def _anaesthetic(injection: Injection) -> str:
+    """'lidocaine 0.5%' (the agent's code and strength), or "" when none was mixed in."""
+    if injection.anaesthetic == Anaesthetic.NONE:
+        return ""
+    return f"{injection.anaesthetic} {injection.anaesthetic_percent.normalize():f}%"
 
 
 def _identity(course: TreatmentCourse) -> Identity:

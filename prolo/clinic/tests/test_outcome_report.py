@@ -211,6 +211,8 @@ def test_registry_rows_carry_scores_sessions_solutions_sites_and_events(alice_ac
     assert (row.adverse_events, row.max_grade) == (1, 2)
     assert row.dextrose_percents == [Decimal(15)]
     assert row.site_codes == ["knee-mcl"]
+    assert row.anaesthetics == ["lidocaine 0.5%"]
+    assert row.total_volume_ml == Decimal(2)  # 1.0 mL in each of the two signed sessions
     assert row.identity is None
     assert row.age_band == "60-69"
 

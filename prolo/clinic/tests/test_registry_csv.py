@@ -62,6 +62,8 @@ def row(**overrides: Any) -> RegistryRow:
         "max_grade": 2,
         "dextrose_percents": [Decimal("12.5"), Decimal("15")],
         "site_codes": ["knee-mcl", "knee-pes"],
+        "anaesthetics": ["lidocaine 0.5%", "lidocaine 1%"],
+        "total_volume_ml": Decimal("10.0"),
         "identity": IDENTITY,
     }
     return RegistryRow(**(values | overrides))
@@ -86,6 +88,8 @@ def test_a_de_identified_row_reads_back_with_days_not_dates():
     assert parsed["rule_versions"] == "pain_nrs:single/1"
     assert parsed["dextrose_percents"] == "12.5; 15"
     assert parsed["site_codes"] == "knee-mcl; knee-pes"
+    assert parsed["anaesthetics"] == "lidocaine 0.5%; lidocaine 1%"
+    assert parsed["total_volume_ml"] == "10"
     text = ",".join(parsed.values())
     for secret in ("Fields", "Pat", "R-0001", "1961", "2026-03-02"):
         assert secret not in text

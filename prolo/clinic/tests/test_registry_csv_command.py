@@ -28,6 +28,10 @@ def course(alice_actor, pat):
 def test_it_writes_the_de_identified_file_by_default(course, clinic, nora):
     (row,) = _run("--clinic", str(clinic.code), "--user", "nora")
     assert row["responder"] == "improved"
+    # The treatment: sessions, solutions (dextrose, anaesthetic, volume) and sites.
+    assert (row["planned_sessions"], row["signed_sessions"]) == ("3", "1")
+    assert (row["dextrose_percents"], row["anaesthetics"]) == ("15", "lidocaine 0.5%")
+    assert (row["total_volume_ml"], row["site_codes"]) == ("1", "knee-mcl")
     assert "family_name" not in row
     assert "Fields" not in ",".join(row.values())
     event = AuditEvent.objects.get(changes__export="registry_csv")

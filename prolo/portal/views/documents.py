@@ -6,8 +6,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
-from prolo.clinic.models import AuditAction, SharedDocument
-from prolo.clinic.portal_access import get_own_document, own_documents
+from prolo.clinic.models import AuditAction, CourseStatus, SharedDocument
+from prolo.clinic.portal_access import get_own_document, own_courses, own_documents
 from prolo.clinic.services.audit import audit_log
 from prolo.clinic.services.shared_documents import extension, file_type
 from prolo.lib.http import PortalRequest
@@ -19,6 +19,8 @@ def documents(request: PortalRequest) -> HttpResponse:
     me = request.me
     context = {
         "documents": [(d, file_type(d)) for d in own_documents(me)],
+        # A course's summary letter (portal:course-letter-pdf) once it is past planning.
+        "course_letters": own_courses(me).exclude(status=CourseStatus.PLANNED),
         "patient": me.patient,
         "clinic": me.clinic,
         "nav": "documents",

@@ -1,13 +1,14 @@
-"""The patient's own PDFs: the preparation and aftercare handout, and a consent they signed."""
+"""The patient's own PDFs: the preparation and aftercare handout, a consent they signed, and
+the summary letter of a course to the clinician who referred them."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from prolo.clinic.exports.pdf import consent_pdf, handout_pdf, pdf_response
+from prolo.clinic.exports.pdf import consent_pdf, course_letter_pdf, handout_pdf, pdf_response
 from prolo.clinic.models import AuditAction, Language
-from prolo.clinic.portal_access import get_own_consent, get_own_session
+from prolo.clinic.portal_access import get_own_consent, get_own_course, get_own_session
 from prolo.clinic.services.audit import audit_log
 from prolo.lib.http import PortalRequest
 from prolo.portal.decorators import patient_view
@@ -36,3 +37,14 @@ def consent_pdf_download(request: PortalRequest, code: str) -> HttpResponse:
     pdf = consent_pdf(consent)
     day = timezone.localtime(consent.signed_at).date().isoformat()
     return pdf_response(pdf, "consent", day)
+
+
+@patient_view
+def course_letter_pdf_download(request: PortalRequest, code: str) -> HttpResponse:
+    """The letter the referrer gets, in English whatever the portal's language: it is written
+    to a clinician. Another patient's course answers 404."""
+    me = request.me
+    course = get_own_course(me, code)
+    audit_log(actor=me, action=AuditAction.VIEW_FILE, obj=course, patient=me.patient)
+    pdf = course_letter_pdf(course)
+    return pdf_response(pdf, "course-letter", timezone.localdate().isoformat())

@@ -1299,6 +1299,7 @@ GET_ONLY = {
     "note-pdf",
     "handout-pdf",
     "consent-pdf",
+    "course-letter-pdf",
     "protocol-list",
     "protocol-detail",
     "anaesthetic-limits",

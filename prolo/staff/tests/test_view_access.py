@@ -155,6 +155,7 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("note-pdf", "get", "signed", CLINICAL_READERS),
     ("handout-pdf", "get", "session", ALL),
     ("consent-pdf", "get", "consent", CLINICAL_READERS),
+    ("course-letter-pdf", "get", "course", CLINICAL_READERS),
     ("clinic-settings", "get", "", CLINICAL_READERS),
     ("protocol-list", "get", "", CLINICAL_READERS),
     ("protocol-copy", "post", "", {"alice", "adam"}),

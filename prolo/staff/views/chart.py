@@ -17,9 +17,9 @@ from prolo.clinic.models import (
     TreatmentCourse,
     TreatmentSession,
 )
+from prolo.clinic.outcome_display import outcomes_context
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.screening import latest_results
-from prolo.staff.views.outcomes_section import outcomes_context
 
 
 def alerts_for(

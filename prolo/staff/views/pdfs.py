@@ -1,4 +1,5 @@
-"""PDF downloads from the chart: the signed procedure note, the handout and the signed consent.
+"""PDF downloads from the chart: the signed procedure note, the handout, the signed consent
+and the course summary letter to the referring clinician.
 
 Each is opened through the same access helper and role as its page on screen, and audited as
 an opening of that part of the chart (docs/documents.md).
@@ -11,8 +12,15 @@ import datetime as dt
 from django.http import HttpResponse
 from django.utils import timezone
 
-from prolo.clinic.access import get_consent, get_session
-from prolo.clinic.exports.pdf import consent_pdf, handout_pdf, note_pdf, pdf_response, signed_note
+from prolo.clinic.access import get_consent, get_course, get_session
+from prolo.clinic.exports.pdf import (
+    consent_pdf,
+    course_letter_pdf,
+    handout_pdf,
+    note_pdf,
+    pdf_response,
+    signed_note,
+)
 from prolo.clinic.models import Language
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.patients import chart_open
@@ -57,3 +65,12 @@ def consent_pdf_download(request: StaffRequest, code: str) -> HttpResponse:
     chart_open(actor=request.actor, patient=consent.patient, part=consent)
     pdf = consent_pdf(consent)
     return pdf_response(pdf, "consent", consent.patient.mrn, _day(consent.signed_at))
+
+
+@staff_view()
+def course_letter_pdf_download(request: StaffRequest, code: str) -> HttpResponse:
+    """Clinical readers, like the signed note: the letter names the diagnosis and solutions."""
+    course = get_course(request.actor, code, Perm.VIEW_CLINICAL)
+    chart_open(actor=request.actor, patient=course.patient, part=course)
+    pdf = course_letter_pdf(course)
+    return pdf_response(pdf, "course-letter", course.patient.mrn, timezone.localdate().isoformat())

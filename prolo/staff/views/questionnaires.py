@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from prolo.clinic.access import get_patient, get_response
 from prolo.clinic.models import Patient, TreatmentCourse
+from prolo.clinic.outcome_display import course_summary
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.outcomes.schedule import State, timepoint_label
 from prolo.clinic.permissions import Perm
@@ -36,7 +37,6 @@ from prolo.staff.outcome_forms import (
     parse_slot,
     slot_value,
 )
-from prolo.staff.views.outcomes_section import course_summary
 
 DEFAULT_INSTRUMENT = "pain_nrs"
 # A questionnaire's time point goes to the time point field; the rest of the answers' errors

@@ -1,8 +1,9 @@
 """`manage.py reminders`: the reminder worker (prolo/clinic/worker.py).
 
 Runs until SIGTERM or Ctrl-C, finishing the message in hand and handing back the rest of its
-batch. `--once` does one pass (sync, then send what is due) and exits: for cron, if a clinic
-prefers it, and for tests. bin/run starts it beside the web server; in production run it as a
+batch. It also runs FHIR Bulk export jobs no web process is running (docs/fhir-bulk.md).
+`--once` does one pass (sync, send what is due, run waiting exports) and exits: for cron, if
+a clinic prefers it, and for tests. bin/run starts it beside the web server; in production run it as a
 second long-lived process (systemd, a container) next to the web server.
 """
 
@@ -33,7 +34,10 @@ def _positive(value: str) -> float:
 
 
 class Command(BaseCommand):
-    help = "Send due email reminders, once or in a loop (the reminder worker)."
+    help = (
+        "Send due email reminders and run waiting FHIR export jobs, once or in a loop "
+        "(the reminder worker)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -65,6 +69,7 @@ class Command(BaseCommand):
             lease=dt.timedelta(seconds=_positive(options["lease"])),
             batch=options["batch"],
             sync_every=_positive(options["sync_every"]),
+            exports_inline=options["once"],
         )
         _log_to_console(options["verbosity"])
         if options["once"]:

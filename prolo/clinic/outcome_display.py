@@ -1,4 +1,5 @@
-"""The Outcomes part of the patient chart and the course page: charts, tables and benefit.
+"""The outcomes as people read them: charts, tables and benefit wording, shared by the chart,
+the course page and the course summary letter (exports/pdf.py), so screen and paper agree.
 
 Everything is built from the patient's responses read in one query, the clinic's instrument
 settings in one, and the sessions the chart has already prefetched, so the page costs the
