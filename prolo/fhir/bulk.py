@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 
 from prolo.clinic.access import get_export_job, get_patient, require
+from prolo.clinic.fhir.params import EARLIEST, LATEST
 from prolo.clinic.models import AuditAction, ExportJob, ExportStatus, Patient
 from prolo.clinic.services import bulk_export
 from prolo.clinic.services.audit import audit_log
@@ -153,10 +154,11 @@ def _since(value: str | None) -> dt.datetime | None:
         parsed = parse_datetime(value.replace(" ", "+"))  # an unescaped + arrives as a space
     except ValueError:
         parsed = None
-    if parsed is None or parsed.tzinfo is None:
+    # Far from datetime's limits, or comparing it across time zones overflows.
+    if parsed is None or parsed.tzinfo is None or not (EARLIEST <= parsed < LATEST):
         raise invalid(
-            f"_since: {value!r} is not an instant; give a date and time with a time zone, "
-            "e.g. 2025-01-31T09:00:00Z.",
+            f"_since: {value!r} is not an instant; give a date and time with a time zone "
+            "from the years 1000 to 8999, e.g. 2025-01-31T09:00:00Z.",
             "_since",
         )
     return parsed
@@ -222,16 +224,15 @@ def _manifest(request: HttpRequest, job: ExportJob) -> dict[str, Any]:
 
 
 @fhir_endpoint
-def output_file(request: FhirRequest, code: Any, name: str) -> HttpResponse:
+def output_file(request: FhirRequest, code: Any, name: str) -> FileResponse:
     if request.method != "GET":
         raise _method_not_allowed("GET")
     job = get_export_job(request.actor, code)
     path = bulk_export.output_path(job, name) if job.status == ExportStatus.COMPLETE else None
     if path is None or not path.is_file():
         raise Http404
-    # Streamed in blocks: the file is never read into memory. (fhir_endpoint is typed for
-    # HttpResponse; a FileResponse passes through it untouched.)
-    return cast(HttpResponse, FileResponse(path.open("rb"), content_type=NDJSON))
+    # Streamed in blocks: the file is never read into memory.
+    return FileResponse(path.open("rb"), content_type=NDJSON)
 
 
 # --- Patient/$everything -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, cast
 import orjson
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from prolo.clinic.permissions import Actor
@@ -112,13 +113,13 @@ def _bearer(request: HttpRequest) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def fhir_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def fhir_endpoint(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Authenticate with an API token (Authorization: Bearer …) and turn errors into
     OperationOutcomes: 401 no or bad token, 403 role, 404 missing or another clinic's."""
 
     @csrf_exempt
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         actor = api_token_authenticate(_bearer(request))
         if actor is None:
             response = operation_outcome(

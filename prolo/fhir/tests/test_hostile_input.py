@@ -74,3 +74,16 @@ def test_a_bundle_sent_as_text_is_refused(fhir: Client) -> None:
     response = fhir.post("/fhir/", '{"resourceType": "Bundle"}', content_type="text/plain")
     assert response.status_code == 415
     assert "application/fhir+json" in issue_text(response)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fhir/Patient/{pat}/$everything?_since=0001-01-01T00:00:00%2B14:00",
+        "/fhir/$export?_since=9999-12-31T23:59:59-14:00",
+    ],
+)
+def test_since_at_the_edge_of_the_calendar_is_a_400(fhir: Client, pat: Patient, url: str) -> None:
+    response = fhir.get(url.format(pat=pat.code), HTTP_PREFER="respond-async")
+    assert response.status_code == 400
+    assert "_since" in issue_text(response)
