@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -185,3 +186,9 @@ def _no_language_leak() -> Iterator[None]:
     resets it), which would turn later tests' English texts Spanish; reset it after each test."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _export_files_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Bulk export files go to a temporary directory, never into the checkout's media/."""
+    settings.FHIR_EXPORT_ROOT = str(tmp_path_factory.mktemp("bulk"))

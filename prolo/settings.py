@@ -150,6 +150,13 @@ MEDIA_ROOT = envstr("MEDIA_ROOT", str(BASE_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGING_MAX_UPLOAD_MB = envint("IMAGING_MAX_UPLOAD_MB", 20)
+# FHIR Bulk export files (patient data, served only to the requester with their token).
+FHIR_EXPORT_ROOT = envstr("FHIR_EXPORT_ROOT", str(Path(MEDIA_ROOT) / "bulk"))
+# Run a kicked-off export on a thread of the web process at once; the worker
+# (manage.py reminders) runs any job no thread holds. Off: only the worker runs them.
+FHIR_EXPORT_THREAD = envbool("FHIR_EXPORT_THREAD", True)
+# Finished exports (their files are patient data) are deleted by the worker after this long.
+FHIR_EXPORT_KEEP_HOURS = envint("FHIR_EXPORT_KEEP_HOURS", 24)
 
 # Security: production values are the defaults; `check --deploy` must report nothing.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)

@@ -205,6 +205,7 @@ class Worker:
 
     def _run_exports(self) -> None:
         """Start (or, inline, run) the oldest export job nobody is running, if any."""
+        bulk_export.expire_finished(self.now())
         if self._export_thread is not None and self._export_thread.is_alive():
             return
         job_id = bulk_export.next_claimable(self.now())

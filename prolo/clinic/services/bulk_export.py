@@ -62,7 +62,7 @@ _ORJSON = orjson.OPT_APPEND_NEWLINE
 
 
 def export_root() -> Path:
-    return Path(getattr(settings, "FHIR_EXPORT_ROOT", "") or Path(settings.MEDIA_ROOT) / "bulk")
+    return Path(settings.FHIR_EXPORT_ROOT)
 
 
 def job_dir(job: ExportJob) -> Path:
@@ -137,7 +137,7 @@ def export_kickoff(
     if group_id:
         changes["group"] = group_id
     audit_log(actor=actor, action=AuditAction.EXPORT, obj=job, patient=None, changes=changes)
-    if getattr(settings, "FHIR_EXPORT_THREAD", True):
+    if settings.FHIR_EXPORT_THREAD:
         transaction.on_commit(lambda: start_thread(job.pk))
     return job
 
@@ -149,6 +149,21 @@ def export_cancel(*, job: ExportJob) -> None:
         status=ExportStatus.CANCELLED, claimed_until=None, finished_at=timezone.now()
     )
     shutil.rmtree(job_dir(job), ignore_errors=True)
+
+
+def expire_finished(now: dt.datetime | None = None) -> int:
+    """Cancel finished jobs older than FHIR_EXPORT_KEEP_HOURS and delete their files: export
+    files are patient data and should not outlive their use. Returns how many expired."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.FHIR_EXPORT_KEEP_HOURS)
+    old = ExportJob.objects.filter(
+        status__in=[ExportStatus.COMPLETE, ExportStatus.FAILED], finished_at__lt=cutoff
+    )
+    expired = 0
+    for job in old.only("pk", "code"):
+        export_cancel(job=job)
+        expired += 1
+    return expired
 
 
 def output_path(job: ExportJob, name: str) -> Path | None:

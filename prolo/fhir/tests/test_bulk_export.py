@@ -395,3 +395,25 @@ def test_the_worker_runs_waiting_jobs(fhir: Fhir, alice_actor: Actor, riverside:
     third = kickoff(client, SYSTEM)
     call_command("reminders", "--once", "--sync-every", "0", verbosity=0)
     assert client.get(third).status_code == 200
+
+
+def test_the_worker_deletes_finished_exports_after_the_keep_time(
+    fhir: Fhir, alice_actor: Actor, riverside: Patient, settings: Any
+) -> None:
+    client = fhir(alice_actor)
+    status_url = kickoff(client, SYSTEM)
+    finish(client, status_url)
+    job = ExportJob.objects.get()
+    fresh = Worker(sync_every=0, exports_inline=True)
+    fresh.run_once()
+    assert client.get(status_url).status_code == 200  # within the keep time: still there
+
+    hours = settings.FHIR_EXPORT_KEEP_HOURS
+    later = Worker(
+        sync_every=0,
+        exports_inline=True,
+        now=lambda: timezone.now() + dt.timedelta(hours=hours, minutes=1),
+    )
+    later.run_once()
+    assert not bulk_export.job_dir(job).exists()
+    assert client.get(status_url).status_code == 404

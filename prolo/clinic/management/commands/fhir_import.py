@@ -18,7 +18,7 @@ import orjson
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from prolo.clinic.management.commands.registry_csv import USAGE_ERROR, _actor
+from prolo.clinic.management.actors import USAGE_ERROR, command_actor
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.fhir_import import BundleInvalid, ImportReport, bundle_import
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = _actor(options["clinic"], options["user"])
+        actor = command_actor(options["clinic"], options["user"])
         failed_files = 0
         for name in options["files"]:
             if not self._import_file(actor, Path(name)):

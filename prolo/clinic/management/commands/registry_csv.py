@@ -14,12 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from prolo.clinic.exports.registry_csv import write_registry_csv
-from prolo.clinic.models import Clinic, CourseType, Membership
+from prolo.clinic.management.actors import USAGE_ERROR, command_actor
+from prolo.clinic.models import CourseType
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
-from prolo.clinic.permissions import Actor
 from prolo.clinic.services.outcome_report import DEFAULT_INSTRUMENT, registry_export
-
-USAGE_ERROR = 2
 
 
 def _day(text: str | None, name: str) -> dt.date | None:
@@ -31,26 +29,6 @@ def _day(text: str | None, name: str) -> dt.date | None:
         raise CommandError(
             f"--{name}: {text!r} is not a date: write YYYY-MM-DD.", returncode=USAGE_ERROR
         ) from None
-
-
-def _actor(clinic_code: str, username: str) -> Actor:
-    try:
-        clinic = Clinic.objects.get(code=clinic_code)
-    except (Clinic.DoesNotExist, ValidationError, ValueError):
-        raise CommandError(
-            f"--clinic: no clinic with the code {clinic_code!r} (a UUID).", returncode=USAGE_ERROR
-        ) from None
-    membership = (
-        Membership.objects.filter(clinic=clinic, user__username=username, active=True)
-        .select_related("user")
-        .first()
-    )
-    if membership is None:
-        raise CommandError(
-            f"--user: {username!r} is not an active member of {clinic.name}.",
-            returncode=USAGE_ERROR,
-        )
-    return Actor(user=membership.user, clinic=clinic, role=membership.role)
 
 
 class Command(BaseCommand):
@@ -80,7 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="Write to this file instead of stdout.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = _actor(options["clinic"], options["user"])
+        actor = command_actor(options["clinic"], options["user"])
         try:
             export = registry_export(
                 actor=actor,
