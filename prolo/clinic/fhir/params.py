@@ -288,10 +288,11 @@ def start_of_day(day: date_type) -> datetime:
 
 
 def each(clause: Callable[[str], Q], modifiers: tuple[str, ...] = ()) -> Filter:
-    """A filter from a per-value Q builder, for parameters the builders above don't fit."""
+    """A filter from a per-value Q builder, for parameters the builders above don't fit.
+    If `modifiers` allows ":not", it negates, as it does for tokens."""
 
     def apply(qs: QuerySet[Any], modifier: str | None, values: list[str]) -> QuerySet[Any]:
         _no_modifier(modifier, modifiers)
-        return _any_of(qs, [clause(v) for v in values])
+        return _any_of(qs, [clause(v) for v in values], negate=modifier == "not")
 
     return apply

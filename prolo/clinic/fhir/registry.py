@@ -27,6 +27,8 @@ Resource = dict[str, Any]
 # Repeated parameters (date=ge2024&date=lt2025) call the filter once per occurrence (AND);
 # values within one occurrence are OR. Raise prolo.fhir.http.invalid(...) for a bad value.
 Filter = Callable[[QuerySet[Any], str | None, list[str]], QuerySet[Any]]
+# (parameter name, modifier or None, values of one occurrence) -> "no row can match".
+RulesOut = Callable[[str, str | None, list[str]], bool]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ class Source:
     since_path: str | None = None
     # Stable order for paging (unique, e.g. ("id",)).
     order_by: Sequence[str] = ("id",)
+    # (parameter, modifier or None, values) -> True when that occurrence matches no row of
+    # this source whatever the data, decided without SQL (a score source's fixed codes).
+    # The search then skips the source: no query, and none of its filters run (never when
+    # the search has a modifier), so rule out only where a value these filters reject is
+    # rejected alike by a source listed earlier. Optional: a shortcut, not a filter.
+    rules_out: RulesOut | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from prolo.clinic.fhir.registry import (
     Include,
     Resource,
     ResourceType,
+    RulesOut,
     SearchParam,
     Source,
     register,
@@ -188,21 +189,44 @@ def _score_mapper(instrument: Instrument, spec: ScoreSpec) -> Callable[[Any], Re
     return to_fhir
 
 
+def _names_one_of(codings: list[dict[str, str]], value: str) -> bool:
+    """Whether a token (code, system|code, system|) names one of these fixed codings."""
+    system, bar, code = value.partition("|")
+    if not bar:
+        system, code = "", value
+    return any(
+        (not bar or system == coding["system"]) and (not code or code == coding["code"])
+        for coding in codings
+    )
+
+
 def _token_matches(codings: list[dict[str, str]]) -> Callable[[str], Q]:
     def clause(value: str) -> Q:
-        system, bar, code = value.partition("|")
-        if not bar:
-            system, code = "", value
-        for coding in codings:
-            if (not bar or system == coding["system"]) and (not code or code == coding["code"]):
-                return Q()
-        return NOTHING
+        return Q() if _names_one_of(codings, value) else NOTHING
 
     return clause
 
 
 def _constant(system: str, code: str) -> Callable[[str], Q]:
     return _token_matches([{"system": system, "code": code}])
+
+
+def _rules_out(codings: list[dict[str, str]]) -> RulesOut:
+    """A score's code, status and category are fixed, so a value naming none of them rules
+    the whole source out without SQL. Values with a modifier are left to the filters."""
+    fixed = {
+        "code": codings,
+        "status": [{"system": OBSERVATION_STATUS.system, "code": "final"}],
+        "category": [{"system": OBSERVATION_CATEGORY.system, "code": "survey"}],
+    }
+
+    def rules_out(name: str, modifier: str | None, values: list[str]) -> bool:
+        known = fixed.get(name)
+        if known is None or modifier is not None:
+            return False
+        return not any(_names_one_of(known, value) for value in values)
+
+    return rules_out
 
 
 def _score_id(key: str) -> Callable[[str], Q | None]:
@@ -243,6 +267,7 @@ def score_source(instrument: Instrument, spec: ScoreSpec) -> Source:
         },
         since_path="created_at",
         order_by=("answered_on", "id"),
+        rules_out=_rules_out(codings),
     )
 
 
