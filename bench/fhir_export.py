@@ -18,9 +18,6 @@ import cProfile
 import os
 import pstats
 import resource
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.postgres import throwaway_postgres  # noqa: E402
 
 
 def main() -> None:
@@ -168,86 +166,8 @@ def database() -> Iterator[str]:
     if os.environ.get("DATABASE_URL"):
         yield os.environ["DATABASE_URL"]
         return
-    pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: float(p.parent.name))
-    if not pgbin:
-        sys.exit("No DATABASE_URL and no PostgreSQL in /usr/lib/postgresql: install postgresql.")
-    tmp = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    shutil.chown(tmp, "postgres")
-    port = _free_port()
-
-    def pg(*args: str) -> None:
-        prefix = (
-            ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else ["sudo", "-u", "postgres"]
-        )
-        subprocess.run(
-            [*prefix, str(pgbin[-1] / args[0]), *args[1:]], check=True, stdout=subprocess.DEVNULL
-        )
-
-    try:
-        pg(
-            "initdb",
-            "-D",
-            f"{tmp}/data",
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        )
-        pg(
-            "pg_ctl",
-            "-D",
-            f"{tmp}/data",
-            "-l",
-            f"{tmp}/log",
-            "-w",
-            "-t",
-            "60",
-            "start",
-            "-o",
-            f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} -c fsync=off "
-            "-c synchronous_commit=off -c shared_buffers=256MB",
-        )
-        pg(
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "-U",
-            "postgres",
-            "-qc",
-            "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB",
-            "-c",
-            "CREATE DATABASE app OWNER app",
-        )
-        yield f"postgres://app:app@127.0.0.1:{port}/app"
-    finally:
-        subprocess.run(
-            [
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                str(pgbin[-1] / "pg_ctl"),
-                "-D",
-                f"{tmp}/data",
-                "-m",
-                "immediate",
-                "-w",
-                "stop",
-            ],
-            capture_output=True,
-        )
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    with throwaway_postgres("-c synchronous_commit=off -c shared_buffers=256MB") as postgres:
+        yield postgres.url
 
 
 if __name__ == "__main__":

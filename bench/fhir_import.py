@@ -19,11 +19,7 @@ import contextlib
 import os
 import resource
 import secrets
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -31,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `bench` is importable from the repository root
+from bench import postgres  # noqa: E402
+
 TARGET = 5_000
 
 
@@ -56,7 +55,6 @@ def _arguments() -> argparse.Namespace:
 
 
 def _setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prolo.settings")
     # DEBUG off, as in production: with DEBUG on Django keeps every query's SQL in memory.
     os.environ["DEBUG"] = "0"
@@ -71,64 +69,12 @@ def _database() -> Iterator[str]:
     if os.environ.get("DATABASE_URL"):
         yield "DATABASE_URL (a fresh test database beside it)"
         return
-    started = _throwaway_postgres()
-    if started is None:
+    if not postgres.available():
         yield "SQLite in memory (no PostgreSQL could be started: set DATABASE_URL)"
         return
-    with started as url:
-        os.environ["DATABASE_URL"] = url
+    with postgres.throwaway_postgres() as server:
+        os.environ["DATABASE_URL"] = server.url
         yield "a throwaway PostgreSQL"
-
-
-def _throwaway_postgres() -> contextlib.AbstractContextManager[str] | None:
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not bins or os.geteuid() != 0 or not shutil.which("runuser"):
-        return None
-    return _postgres(bins[-1])
-
-
-@contextlib.contextmanager
-def _postgres(pgbin: Path) -> Iterator[str]:
-    tmp = Path(tempfile.mkdtemp(prefix="bench-pg."))
-    shutil.chown(tmp, "postgres")
-    port = _free_port()
-
-    def pg(*cmd: str) -> None:
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", str(pgbin / cmd[0]), *cmd[1:]],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} -c fsync=off"
-    try:
-        pg("initdb", "-D", f"{tmp}/data", "-U", "postgres", "-A", "trust", "-E", "UTF8")
-        pg(
-            "pg_ctl",
-            "-D",
-            f"{tmp}/data",
-            "-l",
-            f"{tmp}/log",
-            "-w",
-            "-t",
-            "60",
-            "start",
-            "-o",
-            options,
-        )
-        pg("psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-qc",
-           "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB")  # fmt: skip
-        yield f"postgres://app:app@127.0.0.1:{port}/postgres"
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            pg("pg_ctl", "-D", f"{tmp}/data", "-m", "immediate", "-w", "stop")
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def synthetic_bundle(patients: int, observations: int, conditions: int) -> dict[str, Any]:

@@ -21,7 +21,6 @@ import datetime as dt
 import os
 import random
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -37,70 +36,13 @@ from urllib.parse import urlsplit
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `bench` is importable from the repository root
+from bench.postgres import Postgres, children, free_port, throwaway_postgres  # noqa: E402
+
 PAIN_NRS = "http://loinc.org|72514-3"
 
 
 # --- processes -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_postgres(*cmd: str) -> list[str]:
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    return [*sudo, "runuser", "-u", "postgres", "--", *cmd]
-
-
-@dataclass(frozen=True)
-class Postgres:
-    url: str
-    data: Path
-
-    def pids(self) -> list[int]:
-        """The postmaster and its backends, for their CPU time."""
-        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
-        return [postmaster, *children(postmaster)]
-
-
-@contextlib.contextmanager
-def throwaway_postgres() -> Iterator[Postgres]:
-    """A PostgreSQL server in a temp dir on a free port (the recipe of bin/test)."""
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not bins:
-        sys.exit("PostgreSQL is not installed (bin/setup test) and DATABASE_URL is not set")
-    pgbin, tmp, port = bins[-1], Path(tempfile.mkdtemp(prefix="fhir-load-pg.")), free_port()
-    data = tmp / "data"
-
-    def run(program: str, *args: str) -> None:
-        cmd = _as_postgres(str(pgbin / program), *args)
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-
-    try:
-        shutil.chown(tmp, "postgres")
-        initdb = ["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]
-        run("initdb", "-D", str(data), *initdb)
-        opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} -c fsync=off"
-        run("pg_ctl", "-D", str(data), "-l", str(tmp / "log"), "-w", "start", "-o", opts)
-        role = "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB"
-        database = "CREATE DATABASE app OWNER app"
-        run("psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-q", "-c", role)
-        run("psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-q", "-c", database)
-        yield Postgres(f"postgres://app:app@127.0.0.1:{port}/app", data)
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for tasks in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(OSError):
-            found += [int(child) for child in tasks.read_text().split()]
-    return found
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -422,7 +364,6 @@ def main() -> int:
     _only(request_mix(Clinic("", [], [], [], [], "", "")), args.only)  # a typo fails now
     # SIGTERM (a CI timeout) goes through the finally blocks too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    sys.path.insert(0, str(ROOT))
     with contextlib.ExitStack() as stack:
         postgres, given = None, os.environ.get("DATABASE_URL", "")
         if not given:
