@@ -13,6 +13,7 @@ from prolo.staff.views import (
     evaluations,
     history,
     instruments,
+    last,
     outcomes,
     patients,
     pdfs,
@@ -156,6 +157,11 @@ adverse_event_urls = [
     ),
 ]
 
+last_urls = [
+    path("sessions/<uuid:code>/last/", last.last_panel, name="last-panel"),
+    path("sessions/<uuid:code>/last/record/", last.last_record, name="last-record"),
+]
+
 instrument_urls = [
     path("clinic/instruments/", instruments.instrument_list, name="instrument-list"),
     path(
@@ -261,6 +267,7 @@ urlpatterns = [
     *instrument_urls,
     *diary_urls,
     *adverse_event_urls,
+    *last_urls,
     *outcome_urls,
     *article_urls,
     *shared_document_urls,

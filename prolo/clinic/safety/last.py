@@ -251,3 +251,33 @@ def _upper_amount(weight: Decimal) -> Amount:
         f"{show(UPPER_LIMIT_ML_PER_KG)} mL/kg × {show(weight)} kg = {total} mL",
         UPPER_LIMIT_SOURCE,
     )
+
+
+REFERENCES = (
+    (
+        "R49",
+        "Neal JM, Woodward CM, Harrison TK. ASRA checklist for managing LAST: 2017 version. "
+        "Reg Anesth Pain Med 2018;43:150–153.",
+    ),
+    (
+        "R49b",
+        "ASRA newsletter, LAST preparedness (1.5 mL/kg lean body mass bolus; 0.25 mL/kg/min).",
+    ),
+    (
+        "R50",
+        "El-Boghdadly K, Pawa A, Chin KJ. Local anesthetic systemic toxicity: current "
+        "perspectives. Local Reg Anesth 2018;11:35–44.",
+    ),
+    (
+        "R51",
+        "Gitman M, Fettiplace MR, Weinberg GL, Neal JM, Barrington MJ. Local anesthetic "
+        "systemic toxicity: a narrative review. Plast Reconstr Surg 2019;144:783–795.",
+    ),
+    (
+        "R52",
+        "Neal JM, Neal EJ, Weinberg GL. American Society of Regional Anesthesia and Pain "
+        "Medicine Local Anesthetic Systemic Toxicity checklist: 2020 version. Reg Anesth Pain "
+        "Med 2021.",
+    ),
+    ("R53", "Medscape summary of the 2020 ASRA lipid emulsion dosing (a secondary source)."),
+)
