@@ -97,6 +97,7 @@ def test_the_physician_opens_the_last_panel_by_keyboard_and_records_the_event(
     _sign_in_with_the_keyboard(page)
     page.goto(f"/sessions/{session.code}/")
     expect(page.get_by_text("Keyboard: Alt+L")).to_be_visible()
+    axe_check()  # the session page with its panel button
 
     with page.expect_navigation():
         _press_access_key(page, "l")
