@@ -727,6 +727,31 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
         booleans=frozenset({"serious"}),
     ),
+    "last-record": Endpoint(
+        url=lambda w: reverse("staff:last-record", args=[w.signed.code]),
+        valid=lambda w: {
+            "opened_at": timezone.now().isoformat(),
+            "onset_time": "",
+            "grade": "3",
+            "seriousness_criteria": [],
+            "expectedness": "expected",
+            "actions_taken": "Midazolam; lipid emulsion bolus and infusion.",
+        },
+        absurd={
+            "grade 6": {"grade": "6"},
+            "opened tomorrow": lambda w: {
+                "opened_at": (timezone.now() + dt.timedelta(days=1)).isoformat()
+            },
+            "opened two days ago": lambda w: {
+                "opened_at": (timezone.now() - dt.timedelta(days=2)).isoformat()
+            },
+            "opened 'soon'": {"opened_at": "soon"},
+            "onset at 25:00": {"onset_time": "25:00"},
+            "wrong expectedness choice": {"expectedness": "surprising"},
+            "serious without criteria": {"serious": "on", "seriousness_criteria": []},
+            "grade 5 not fatal": {"grade": "5"},
+        },
+    ),
     "portal-access": Endpoint(
         url=lambda w: reverse("staff:portal-access", args=[w.patient.code]),
         valid=lambda w: {"email": "pat.fields@example.org"},
@@ -1312,6 +1337,7 @@ GET_ONLY = {
     "session-detail",
     "adverse-event-list",
     "adverse-event-detail",
+    "last-panel",
     "outcomes-report",
     "registry-csv",
     "questionnaire-detail",

@@ -177,6 +177,8 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("adverse-event-detail", "get", "adverse_event", CLINICAL_READERS),
     ("adverse-event-edit", "get", "adverse_event", {"alice", "nora"}),
     ("adverse-event-close", "post", "adverse_event", {"alice"}),
+    ("last-panel", "get", "session", CLINICAL_READERS),
+    ("last-record", "post", "session", {"alice", "nora"}),
     ("outcomes-report", "get", "", CLINICAL_READERS),
     ("registry-csv", "get", "", CLINICAL_READERS),  # de-identified by default
     ("instrument-list", "get", "", CLINICAL_READERS),
