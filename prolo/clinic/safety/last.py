@@ -86,8 +86,8 @@ class Step:
 
 CHECKLIST = (
     Step("Stop injecting local anaesthetic", "", "[R52]"),
-    Step("Call for help", "Ask for the lipid emulsion and the resuscitation equipment.", "[R52]"),
-    Step("Airway: give 100% oxygen", "Ventilate if needed.", "[R52]"),
+    Step("Call for help", "", "[R52]"),
+    Step("Airway: give 100% oxygen", "", "[R52]"),
     Step("Benzodiazepine for seizures", "", "[R52]"),
     Step("Give 20% lipid emulsion", "Doses below, worked out from the weight.", "[R52][R53]"),
 )
