@@ -60,6 +60,11 @@ IBW_FROM_CM = Decimal("152.4")
 ADJUSTED_SHARE = Decimal("0.4")
 MIN_DOSING_KG = Decimal(2)
 WEIGHT_STEP = Decimal("0.1")
+BASIS_LABELS = {
+    "actual": "actual body weight",
+    "ideal": "ideal body weight (Devine)",
+    "adjusted": "adjusted body weight",
+}
 UNVERIFIED = "unverified"
 
 
@@ -316,6 +321,10 @@ class DosingWeight:
     @property
     def adjusted(self) -> bool:
         return self.basis != "actual"
+
+    @property
+    def basis_label(self) -> str:
+        return BASIS_LABELS.get(self.basis, self.basis)
 
     def working(self) -> str:
         """'ideal 45.5 + 0.9 × (160 − 152.4) = 52.34 kg; ...': the arithmetic, exact."""

@@ -393,7 +393,7 @@ def signed_figures(dose: SessionDose) -> dict[str, Any]:
         "weight_kg": dosing.exact(dose.weight.weight_kg) if dose.weight else None,
         "weight_measured_on": dose.weight.measured_on.isoformat() if dose.weight else None,
         "weight_basis": weight.basis if weight else None,
-        "weight_basis_label": DoseWeightBasis(weight.basis).label if weight else None,
+        "weight_basis_label": weight.basis_label if weight else None,
         "dosing_weight_kg": dosing.exact(weight.kg) if weight else None,
         "weight_working": weight.working() if weight else "",
         "factors": [f"{f.reason} × {dosing.show_factor(f.value)}" for f in summary.factors],
