@@ -23,6 +23,11 @@ def _json(*args: str) -> dict:
     return json.loads(_run(*args, "--json"))
 
 
+def _agent(*args: str) -> dict:
+    """The first agent of the JSON answer."""
+    return _json(*args)["agents"][0]
+
+
 @pytest.mark.parametrize(
     ("args", "ceiling"),
     [
@@ -31,11 +36,12 @@ def _json(*args: str) -> dict:
         (["--weight", "70", "--agent", "lidocaine", "--epinephrine"], "490"),
         (["--weight", "80", "--agent", "lidocaine", "--epinephrine"], "500"),
         (["--weight", "100", "--agent", "bupivacaine"], "175"),
-        (["--weight", "70", "--agent", "ropivacaine"], "210"),
+        (["--weight", "70", "--agent", "mepivacaine"], "400"),
+        (["--weight", "40", "--agent", "procaine"], "280"),
     ],
 )
 def test_it_prints_the_ceiling_of_the_built_in_limits(args, ceiling):
-    assert _json(*args)["ceiling_mg"] == ceiling
+    assert _agent(*args)["ceiling_mg"] == ceiling
     assert f"Ceiling    {ceiling} mg" in _run(*args)
 
 
@@ -53,7 +59,7 @@ def test_the_built_in_limits_are_called_built_in_defaults_in_text_and_json():
         "Lidocaine ceiling for 70 kg, plain (no epinephrine), from Prolo's built-in default limits"
     )
     assert "(built-in default: this clinic has not set its own limit; unverified" in text
-    data = _json("--weight", "70", "--agent", "lidocaine")
+    data = _agent("--weight", "70", "--agent", "lidocaine")
     assert data["built_in_default"] is True
     assert "built-in default" in data["source"]
     assert data["source"].startswith("Xylocaine label [R22][R44]")
@@ -62,20 +68,22 @@ def test_the_built_in_limits_are_called_built_in_defaults_in_text_and_json():
 def test_a_given_amount_is_shown_in_mg_and_as_a_share_of_the_ceiling():
     text = _run("--weight", "50", "--agent", "lidocaine", "--given-ml", "24", "--percent", "1")
     assert "Given      24 mL of 1% = 240 mg = 106.7% of the ceiling: Over the ceiling" in text
-    data = _json("--weight", "70", "--agent", "lidocaine", "--given-ml", "12", "--percent", "1")
+    data = _agent("--weight", "70", "--agent", "lidocaine", "--given-ml", "12", "--percent", "1")
     assert data["given"] == {
+        "doses": [{"volume_ml": "12", "percent": "1", "epinephrine": False, "mg": "120"}],
         "volume_ml": "12",
-        "percent": "1",
         "mg": "120",
+        "mixed_epinephrine": False,
         "percent_of_ceiling": "40",
+        "percent_of_ceiling_shown": "40",
         "status": "ok",
     }
 
 
 def test_without_an_epinephrine_limit_the_plain_one_is_used_and_said():
-    args = ["--weight", "70", "--agent", "ropivacaine", "--epinephrine"]
+    args = ["--weight", "70", "--agent", "mepivacaine", "--epinephrine"]
     assert "no with-epinephrine limit is set for it: the plain limit is used" in _run(*args)
-    assert _json(*args)["epinephrine_limit_used"] is False
+    assert _agent(*args)["epinephrine_limit_used"] is False
 
 
 def test_the_factors_are_listed_with_the_note_that_the_label_gives_no_amount():
@@ -103,7 +111,7 @@ def test_under_18_the_factor_and_the_sign_off_are_shown_with_their_source():
 def test_a_clinics_under_18_factor_lowers_the_ceiling(clinic):
     ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"child_factor": "0.5"})
     args = ["--weight", "40", "--agent", "lidocaine", "--age", "12", "--clinic", str(clinic.code)]
-    assert _json(*args)["ceiling_mg"] == "90"  # 4.5 × 40 = 180, × 0.5
+    assert _agent(*args)["ceiling_mg"] == "90"  # 4.5 × 40 = 180, × 0.5
 
 
 def test_a_clinics_limits_and_factors_are_used_with_its_code(clinic, adam_actor):
@@ -118,18 +126,19 @@ def test_a_clinics_limits_and_factors_are_used_with_its_code(clinic, adam_actor)
         source="Riverside formulary",
         verified=True,
     )
-    data = _json("--weight", "70", "--agent", "lidocaine", "--liver", "--clinic", str(clinic.code))
+    answer = _json("--weight", "70", "--agent", "lidocaine", "--liver", "--clinic", str(clinic.code))
+    data = answer["agents"][0]
     assert (data["ceiling_mg"], data["source"], data["verified"]) == (
         "125",
         "Riverside formulary",
         True,
     )
-    assert data["limits_from"] == "the limits of Riverside Prolotherapy"
+    assert answer["limits_from"] == "the limits of Riverside Prolotherapy"
     assert data["built_in_default"] is False
 
 
 def test_a_clinic_that_never_set_a_limit_is_told_it_is_the_built_in_default(clinic):
-    data = _json("--weight", "70", "--agent", "bupivacaine", "--clinic", str(clinic.code))
+    data = _agent("--weight", "70", "--agent", "bupivacaine", "--clinic", str(clinic.code))
     assert data["built_in_default"] is True
     assert "built-in default: this clinic has not set its own limit" in data["source"]
 
@@ -155,7 +164,7 @@ def test_an_epinephrine_limit_without_its_own_maximum_uses_the_plain_one(clinic)
     assert "Maximum    300 mg (the plain maximum: no maximum with epinephrine is set)" in _run(
         *args
     )
-    data = _json(*args)
+    data = _agent(*args)
     assert (data["ceiling_mg"], data["cap_from_plain_limit"]) == ("300", True)
 
 
@@ -165,8 +174,8 @@ def test_an_epinephrine_limit_without_its_own_maximum_uses_the_plain_one(clinic)
         (["--weight", "0", "--agent", "lidocaine"], "--weight: give a number from 2.0 to 350.0."),
         (["--weight", "abc", "--agent", "lidocaine"], "--weight: 'abc' is not a number."),
         (["--weight", "NaN", "--agent", "lidocaine"], "--weight: give a number from 2.0"),
-        (["--weight", "70", "--agent", "cocaine"], "invalid choice: 'cocaine'"),
-        (["--agent", "lidocaine"], "the following arguments are required: --weight"),
+        (["--weight", "70", "--agent", "cocaine"], "--agent: 'cocaine' is not an agent Prolo"),
+        (["--agent", "lidocaine"], "--weight: give the patient's weight in kg."),
         (["--weight", "70", "--agent", "lidocaine", "--given-ml", "3"], "Give both --given-ml"),
         (
             ["--weight", "70", "--agent", "lidocaine", "--given-ml", "3", "--percent", "-1"],
