@@ -363,26 +363,22 @@ def dose_override_record(*, actor: Actor, note: ProcedureNote, reason: str) -> P
     return note
 
 
-def dose_figures_record(*, actor: Actor, note: ProcedureNote) -> None:
-    """Keep with the note what its dose was judged against at signing: the weight, the dosing
-    weight and its working, each agent's ceiling and share, the combined share.
+def dose_signed_fields(note: ProcedureNote) -> dict[str, Any]:
+    """The note fields that keep what its dose was judged against at signing: the weight, the
+    dosing weight and its working, each agent's ceiling and share, the combined share.
 
-    For services/sessions.py::note_sign, inside its transaction and session lock; audited.
-    A later weight, limit or setting then never changes how the signed session reads.
+    For services/sessions.py::note_sign, which writes them in its audited signing change under
+    the session lock. A later weight, limit or setting then never changes how the signed
+    session reads.
     """
     dose = session_dose_summary(note.session)
     combined = dose.summary.combined_percent.quantize(Decimal("0.0001"), rounding=ROUND_CEILING)
-    update_audited(
-        actor=actor,
-        instance=note,
-        patient=note.session.course.patient,
-        changes={
-            "dose_weight_kg": dose.weight.weight_kg if dose.weight else None,
-            "dose_weight_measured_on": dose.weight.measured_on if dose.weight else None,
-            "dose_combined_percent": combined,
-            "dose_figures": signed_figures(dose),
-        },
-    )
+    return {
+        "dose_weight_kg": dose.weight.weight_kg if dose.weight else None,
+        "dose_weight_measured_on": dose.weight.measured_on if dose.weight else None,
+        "dose_combined_percent": combined,
+        "dose_figures": signed_figures(dose),
+    }
 
 
 def signed_figures(dose: SessionDose) -> dict[str, Any]:
