@@ -346,6 +346,7 @@ def _settings_form(w: World) -> Data:
         "syringe_precision_ml": "0.1",
         "weight_max_age_days": "30",
         "dose_warn_percent": "80",
+        "dose_weight_basis": "actual",
         "child_factor": "1.00",
         "elderly_age": "65",
         "elderly_factor": "0.8",
