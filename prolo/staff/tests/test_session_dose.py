@@ -390,3 +390,17 @@ def test_ideal_weight_dosing_costs_no_query_when_the_weight_carries_the_height(
     actual = _queries(client, session)
     ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"dose_weight_basis": "ideal"})
     assert _queries(client, session) == actual
+
+
+def test_the_history_page_records_a_height_with_the_weight(alice, pat, client_for):
+    url = reverse("staff:history-add", args=[pat.code, "weight"])
+    data = {
+        "weight-weight_kg": "101.5",
+        "weight-measured_on": timezone.localdate().isoformat(),
+        "weight-height_cm": "172.5",
+    }
+    assert client_for(alice).post(url, data).status_code == 302
+    weight = pat.weights.get(weight_kg=D("101.5"))
+    assert weight.height_cm == D("172.5")
+    page = client_for(alice).get(reverse("staff:patient-history", args=[pat.code]))
+    assert "101.5 kg, height 172.5 cm on" in _text(page.content.decode())
