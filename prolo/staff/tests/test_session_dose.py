@@ -293,7 +293,9 @@ def test_the_limits_page_lists_each_agent_with_its_source(nora, client_for):
     page = _text(response.content.decode())
     assert "Limits used for this clinic's sessions, with their sources" in page
     assert "Lidocaine 4.5 mg/kg, at most 300 mg 7 mg/kg, at most 500 mg Xylocaine label" in page
-    assert "Ropivacaine 3 mg/kg, no maximum Plain limit used" in page
+    assert "Ropivacaine 3 mg/kg, no maximum: no ceiling until a maximum is set" in page
+    assert "Mepivacaine 7 mg/kg, at most 400 mg Plain limit used Carbocaine label" in page
+    assert "Procaine 7 mg/kg, at most 350 mg Plain limit used Novocain label" in page
     assert "Built-in default: this clinic has not set its own lidocaine limit." in page
     assert "Unverified" in page
     assert "Change the lidocaine limit" not in page  # a nurse reads, a manager changes
