@@ -249,6 +249,7 @@ def test_the_session_answer_is_the_session_pages_arithmetic():
     assert data["combined"]["percent_of_ceiling"] == exact(summary.combined_percent)
     for answered, total in zip(data["agents"], summary.agents, strict=True):
         assert answered["given"]["mg"] == exact(total.mg)
+        assert total.ceiling is not None
         assert answered["ceiling_mg"] == exact(total.ceiling.mg)
         assert answered["given"]["status"] == str(total.status)
     assert data["agents"][0]["given"]["mixed_epinephrine"] is True
