@@ -216,7 +216,8 @@ class SessionDose:
         again = " again: more was given since the last one" if self.override_reason else ""
         return (
             f"{missing}. Without a maximum there is no ceiling to check against (the other "
-            f"agents are at {now}% combined): a physician records an override{again} to sign."
+            f"agents are at {now}% combined): a physician records an {self.override_noun}"
+            f"{again} to sign."
         )
 
     def _child_message(self, now: str) -> str:
