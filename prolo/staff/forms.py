@@ -32,7 +32,7 @@ from prolo.clinic.models import (
     TreatmentSession,
     User,
 )
-from prolo.clinic.models.patients import MAX_WEIGHT_KG, MIN_WEIGHT_KG
+from prolo.clinic.models.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG
 from prolo.clinic.services.evaluations import EVALUATION_FIELDS
 from prolo.clinic.services.patients import DEMOGRAPHIC_FIELDS, HISTORY_FLAG_FIELDS
 from prolo.clinic.services.screening import ANSWER_FIELDS, HAEMOGLOBIN_RANGE, PLATELETS_RANGE
@@ -76,6 +76,16 @@ class WeightForm(forms.Form):
         help_text=f"Between {MIN_WEIGHT_KG} and {MAX_WEIGHT_KG} kg, to one decimal place.",
     )
     measured_on = forms.DateField(label="Measured on", widget=DateInput())
+    height_cm = forms.DecimalField(
+        label="Height (cm)",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=MIN_HEIGHT_CM,
+        max_value=MAX_HEIGHT_CM,
+        help_text=f"Optional: between {MIN_HEIGHT_CM} and {MAX_HEIGHT_CM} cm. Needed when the "
+        "clinic doses anaesthetic by ideal or adjusted body weight.",
+    )
 
 
 class ConditionForm(ParseModelForm):

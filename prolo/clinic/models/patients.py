@@ -13,6 +13,8 @@ from prolo.clinic.models.accounts import Clinic
 
 MIN_WEIGHT_KG = Decimal("2.0")
 MAX_WEIGHT_KG = Decimal("350.0")
+MIN_HEIGHT_CM = Decimal("40.0")
+MAX_HEIGHT_CM = Decimal("250.0")
 
 
 class Sex(models.TextChoices):
@@ -106,6 +108,15 @@ class WeightMeasurement(models.Model):
         decimal_places=1,
         validators=[MinValueValidator(MIN_WEIGHT_KG), MaxValueValidator(MAX_WEIGHT_KG)],
     )
+    # Measured with the weight when the clinic doses by ideal or adjusted body weight.
+    height_cm = models.DecimalField(
+        "height (cm)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_HEIGHT_CM), MaxValueValidator(MAX_HEIGHT_CM)],
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -120,7 +131,14 @@ class WeightMeasurement(models.Model):
                 name="weight_in_range",
                 violation_error_code="weight_kg",
                 violation_error_message="Weight must be between 2.0 and 350.0 kg.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(height_cm__isnull=True)
+                | (Q(height_cm__gte=MIN_HEIGHT_CM) & Q(height_cm__lte=MAX_HEIGHT_CM)),
+                name="height_in_range",
+                violation_error_code="height_cm",
+                violation_error_message="Height must be between 40.0 and 250.0 cm.",
+            ),
         ]
 
 

@@ -21,6 +21,12 @@ from prolo.clinic.models.evaluations import Region
 from prolo.clinic.models.sessions import Anaesthetic, Diluent, TreatmentSession
 
 
+class DoseWeightBasis(models.TextChoices):
+    ACTUAL = "actual", "Actual body weight"
+    IDEAL = "ideal", "Ideal body weight (Devine)"
+    ADJUSTED = "adjusted", "Adjusted body weight (ideal + 0.4 × excess)"
+
+
 class ClinicSettings(models.Model):
     """Per-clinic defaults for the safety engine and the care plans. See docs/safety.md."""
 
@@ -36,6 +42,13 @@ class ClinicSettings(models.Model):
         "a weight counts for (days)",
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    dose_weight_basis = models.CharField(
+        "dosing weight",
+        max_length=10,
+        choices=DoseWeightBasis.choices,
+        default=DoseWeightBasis.ACTUAL,
+        help_text="Ideal and adjusted need the patient's height; never above the actual weight.",
     )
     dose_warn_percent = models.PositiveSmallIntegerField(
         "warn at (% of ceiling)",

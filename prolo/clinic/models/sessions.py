@@ -144,6 +144,18 @@ class ProcedureNote(models.Model):
     dose_override_percent = models.DecimalField(
         max_digits=9, decimal_places=3, null=True, blank=True
     )
+    # The mg of agents with no maximum when the override was given: more needs a new one.
+    dose_override_uncapped_mg = models.DecimalField(
+        max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    # What the dose was judged against when the note was signed, kept so that a later weight,
+    # limit or setting can never change how a signed session reads.
+    dose_weight_kg = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    dose_weight_measured_on = models.DateField(null=True, blank=True)
+    dose_combined_percent = models.DecimalField(
+        max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    dose_figures = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -193,6 +205,8 @@ class Anaesthetic(models.TextChoices):
     LIDOCAINE = "lidocaine", "Lidocaine"
     BUPIVACAINE = "bupivacaine", "Bupivacaine"
     ROPIVACAINE = "ropivacaine", "Ropivacaine"
+    MEPIVACAINE = "mepivacaine", "Mepivacaine"
+    PROCAINE = "procaine", "Procaine"
 
 
 class Diluent(models.TextChoices):

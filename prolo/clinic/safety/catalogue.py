@@ -299,7 +299,31 @@ DEFAULT_LIMITS: tuple[Limit, ...] = (
         mg_per_kg_epinephrine=None,
         cap_mg_epinephrine=None,
         source="3 mg/kg from secondary sources only [R48], unverified against the Naropin "
-        "label; the notes give no absolute cap and no with-epinephrine value",
+        "label; the notes give no absolute cap and no with-epinephrine value, so no ceiling "
+        "until the clinic sets one",
+    ),
+    # Not in the domain notes: values read from the product labels, unverified by the team.
+    Limit(
+        agent=Anaesthetic.MEPIVACAINE.value,
+        mg_per_kg=Decimal("7"),
+        cap_mg=400,
+        mg_per_kg_epinephrine=None,
+        cap_mg_epinephrine=None,
+        source="Carbocaine label (not in the domain notes, unverified): the single adult dose "
+        "for normal-sized adults 'should not usually exceed 400 mg'; 7 mg/kg (550 mg) has "
+        "been given but is not recommended except in exceptional circumstances; 1,000 mg a "
+        "day; no with-epinephrine value",
+    ),
+    Limit(
+        agent=Anaesthetic.PROCAINE.value,
+        mg_per_kg=Decimal("7"),
+        cap_mg=350,
+        mg_per_kg_epinephrine=None,
+        cap_mg_epinephrine=None,
+        source="Novocain label (not in the domain notes, unverified): for infiltration "
+        "'350 mg to 600 mg is generally considered to be a single safe total dose' (the "
+        "lower figure is used); the label gives no mg/kg: 7 mg/kg is a secondary-source "
+        "figure, unverified; no with-epinephrine value",
     ),
 )
 

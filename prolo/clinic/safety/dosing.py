@@ -4,8 +4,10 @@ One implementation for the session page, the signing check and `manage.py ceilin
 formula, its sources and the parts nobody has verified are in docs/dose-ceiling.md:
 
     mg       = mL × % × 10                                   (1% = 10 mg/mL)
+    weight   = the clinic's dosing weight: actual, ideal (Devine) or adjusted, never above actual
     ceiling  = min(mg/kg × weight, cap) × the patient's factors
-               (with epinephrine and no with-epinephrine cap: the plain cap)
+               (with epinephrine and no with-epinephrine cap: the plain cap;
+                no cap at all: no ceiling, a physician's override is needed)
     fraction = mg given ÷ ceiling, per agent; combined = the sum over agents
 
 Every number carries the source it came from, so a page can show it beside the number.
@@ -43,6 +45,26 @@ EPINEPHRINE_RULE = (
     "epinephrine; a session mixing plain and epinephrine doses of one agent uses the plain limit"
 )
 PLAIN_CAP_NOTE = "the plain maximum: no maximum with epinephrine is set"
+NO_CAP_SOURCE = (
+    "Without a maximum the ceiling would grow with weight alone (ropivacaine 3 mg/kg × 350 kg "
+    "would be 1,050 mg), so an agent with no maximum has no ceiling until the clinic sets one"
+)
+WEIGHT_SOURCE = (
+    "Devine ideal body weight: 50 kg (men) or 45.5 kg (women) + 0.9 kg per cm over 152.4 cm; "
+    "adjusted body weight = ideal + 0.4 × (actual − ideal). Dosing by ideal or lean body weight "
+    "in obesity is recommended in secondary sources only (domain notes §3.1): unverified"
+)
+IBW_BASE_KG = {"male": Decimal(50), "female": Decimal("45.5")}
+IBW_KG_PER_CM = Decimal("0.9")
+IBW_FROM_CM = Decimal("152.4")
+ADJUSTED_SHARE = Decimal("0.4")
+MIN_DOSING_KG = Decimal(2)
+WEIGHT_STEP = Decimal("0.1")
+BASIS_LABELS = {
+    "actual": "actual body weight",
+    "ideal": "ideal body weight (Devine)",
+    "adjusted": "adjusted body weight",
+}
 UNVERIFIED = "unverified"
 
 
@@ -51,6 +73,7 @@ class Status(StrEnum):
     WARN = "warn"
     OVER = "over"
     INCOMPLETE = "incomplete"  # no weight, or a given agent has no limit: nothing to compare
+    NO_CAP = "no_cap"  # a given agent's limit has no maximum: no ceiling, an override is needed
 
 
 STATUS_TEXT = {
@@ -58,6 +81,7 @@ STATUS_TEXT = {
     Status.WARN: "Warning: near the ceiling",
     Status.OVER: "Over the ceiling",
     Status.INCOMPLETE: "Cannot be worked out",
+    Status.NO_CAP: "No maximum configured",
 }
 
 
@@ -112,6 +136,10 @@ class Limit:
             cap = self.cap_mg_epinephrine
             return self.mg_per_kg_epinephrine, self.cap_mg if cap is None else cap, True
         return self.mg_per_kg, self.cap_mg, False
+
+    def uncapped(self, epinephrine: bool) -> bool:
+        """No maximum applies: mg/kg × weight alone is no ceiling at all (3 mg/kg × 350 kg)."""
+        return self.values(epinephrine)[1] is None
 
     @property
     def epinephrine_takes_plain_cap(self) -> bool:
@@ -206,17 +234,16 @@ class Ceiling:
         return self.limit.source_note
 
     def working(self) -> str:
-        """'4.5 mg/kg × 50 kg = 225 mg; cap 300 mg' and any factors: the arithmetic, in words."""
+        """'4.5 mg/kg × 50 kg = 225 mg; cap 300 mg' and any factors: the arithmetic, in words,
+        with exact numbers so that it adds up as printed."""
         parts = [
-            f"{show(self.mg_per_kg)} mg/kg × {show(self.weight_kg)} kg = "
-            f"{show(self.by_weight_mg)} mg"
+            f"{exact(self.mg_per_kg)} mg/kg × {exact(self.weight_kg)} kg = "
+            f"{exact(self.by_weight_mg)} mg"
         ]
-        if self.cap_mg is None:
-            parts.append("no cap")
-        elif self.plain_cap:
-            parts.append(f"cap {show(self.cap_mg)} mg ({PLAIN_CAP_NOTE})")
+        if self.plain_cap:
+            parts.append(f"cap {exact(self.cap_mg)} mg ({PLAIN_CAP_NOTE})")
         else:
-            parts.append(f"cap {show(self.cap_mg)} mg")
+            parts.append(f"cap {exact(self.cap_mg)} mg")
         for factor in self.factors:
             parts.append(f"× {show_factor(factor.value)} for {factor.reason}")
         return "; ".join(parts)
@@ -229,15 +256,19 @@ def ceiling(
     epinephrine: bool = False,
     factors: Iterable[Factor] = (),
 ) -> Ceiling:
-    """min(mg/kg × weight, cap), times every factor that applies to the patient."""
+    """min(mg/kg × weight, cap), times every factor that applies to the patient. A limit with
+    no maximum has no ceiling (ValueError): see `agent_ceiling`."""
     if weight_kg <= 0:
         raise ValueError("The weight must be more than 0 kg.")
+    if limit.uncapped(epinephrine):
+        raise ValueError(no_cap_message(limit.agent))
     factors = tuple(factors)
     if any(not 0 < f.value <= 1 for f in factors):
         raise ValueError("A dose factor must be more than 0 and at most 1.")
     mg_per_kg, cap, used_epinephrine = limit.values(epinephrine)
+    assert cap is not None  # refused above
     by_weight = mg_per_kg * weight_kg
-    base = by_weight if cap is None else min(by_weight, cap)
+    base = min(by_weight, cap)
     product = Decimal(1)
     for factor in factors:
         product *= factor.value
@@ -252,6 +283,112 @@ def ceiling(
         factor=product,
         mg=base * product,
     )
+
+
+def agent_ceiling(
+    limit: Limit | None,
+    weight_kg: Decimal | None,
+    *,
+    epinephrine: bool = False,
+    factors: Iterable[Factor] = (),
+) -> Ceiling | None:
+    """The ceiling, or None when there is nothing to work it out from: no weight, no limit,
+    or a limit with no maximum (never mg/kg × weight alone)."""
+    if limit is None or weight_kg is None or limit.uncapped(epinephrine):
+        return None
+    return ceiling(limit, weight_kg, epinephrine=epinephrine, factors=factors)
+
+
+def no_cap_message(agent: str) -> str:
+    return (
+        f"No cap configured for {agent_label(agent).lower()} — set one in the clinic's "
+        "anaesthetic limits (clinic settings)"
+    )
+
+
+@dataclass(frozen=True)
+class DosingWeight:
+    """The weight the ceiling is worked out from, and how it was reached from the scales."""
+
+    basis: str  # "actual", "ideal" or "adjusted"
+    actual_kg: Decimal
+    kg: Decimal
+    height_cm: Decimal | None = None
+    sex: str = ""
+    ideal_kg: Decimal | None = None
+    adjusted_kg: Decimal | None = None
+
+    @property
+    def adjusted(self) -> bool:
+        return self.basis != "actual"
+
+    @property
+    def basis_label(self) -> str:
+        return BASIS_LABELS.get(self.basis, self.basis)
+
+    def working(self) -> str:
+        """'ideal 45.5 + 0.9 × (160 − 152.4) = 52.34 kg; ...': the arithmetic, exact."""
+        if not self.adjusted:
+            return f"actual body weight {exact(self.actual_kg)} kg"
+        assert self.ideal_kg is not None
+        assert self.height_cm is not None
+        base = IBW_BASE_KG.get(self.sex, IBW_BASE_KG["female"])
+        parts = [
+            f"ideal body weight (Devine, {_sex_text(self.sex)}) = {exact(base)} + "
+            f"{exact(IBW_KG_PER_CM)} × ({exact(self.height_cm)} − {exact(IBW_FROM_CM)}) = "
+            f"{exact(self.ideal_kg)} kg"
+        ]
+        if self.height_cm < IBW_FROM_CM:
+            parts.append("the formula is extended below 152.4 cm (unverified)")
+        candidate = self.ideal_kg
+        if self.basis == "adjusted":
+            assert self.adjusted_kg is not None
+            parts.append(
+                f"adjusted = {exact(self.ideal_kg)} + {exact(ADJUSTED_SHARE)} × "
+                f"({exact(self.actual_kg)} − {exact(self.ideal_kg)}) = {exact(self.adjusted_kg)} kg"
+            )
+            candidate = self.adjusted_kg
+        if candidate >= self.actual_kg:
+            parts.append(f"not above the actual {exact(self.actual_kg)} kg, which is used")
+        else:
+            parts.append(f"{exact(self.kg)} kg used (rounded down to 0.1 kg)")
+        return "; ".join(parts)
+
+
+def _sex_text(sex: str) -> str:
+    if sex in IBW_BASE_KG:
+        return sex
+    return "sex not recorded as male or female: the lower, female, formula"
+
+
+def dosing_weight(
+    actual_kg: Decimal, *, basis: str = "actual", height_cm: Decimal | None = None, sex: str = ""
+) -> DosingWeight:
+    """The dosing weight by the clinic's basis; never above the actual weight.
+
+    Raises ValueError when the basis needs a height and there is none, or when the formula
+    gives no usable weight: never a silent fall back to the actual weight.
+    """
+    if basis == "actual":
+        return DosingWeight("actual", actual_kg, actual_kg)
+    if basis not in ("ideal", "adjusted"):
+        raise ValueError(f"Unknown dosing weight basis {basis!r}: use actual, ideal or adjusted.")
+    if height_cm is None:
+        raise ValueError(
+            f"The clinic doses by {basis} body weight, which needs the patient's height: "
+            "record it with the weight."
+        )
+    base = IBW_BASE_KG.get(sex, IBW_BASE_KG["female"])
+    ideal = base + IBW_KG_PER_CM * (height_cm - IBW_FROM_CM)
+    adjusted = ideal + ADJUSTED_SHARE * (actual_kg - ideal) if basis == "adjusted" else None
+    candidate = ideal if adjusted is None else adjusted
+    if candidate < MIN_DOSING_KG:
+        raise ValueError(
+            f"The Devine formula gives no usable ideal body weight for a height of "
+            f"{exact(height_cm)} cm: check the height."
+        )
+    kg = min(actual_kg, candidate.quantize(WEIGHT_STEP, rounding=ROUND_FLOOR))
+    return DosingWeight(basis, actual_kg, kg, height_cm, sex, ideal, adjusted)
 
 
 def percent_of(mg: Decimal, ceiling_mg: Decimal) -> Decimal:
@@ -312,9 +449,10 @@ class AgentTotal:
     doses: int
     epinephrine: bool  # every dose had epinephrine
     mixed: bool  # some doses with epinephrine, some without
-    ceiling: Ceiling | None  # None: no weight, or no limit for this agent
+    ceiling: Ceiling | None  # None: no weight, no limit, or a limit with no maximum
     limit: Limit | None
     warn_percent: Decimal | None = None
+    uncapped: bool = False  # its limit has no maximum: no ceiling, an override is needed
 
     @property
     def label(self) -> str:
@@ -326,7 +464,13 @@ class AgentTotal:
 
     @property
     def status(self) -> Status:
+        if self.uncapped:
+            return Status.NO_CAP
         return _status(self.percent, self.warn_percent)
+
+    @property
+    def no_cap_message(self) -> str:
+        return no_cap_message(self.agent)
 
     @property
     def status_text(self) -> str:
@@ -359,6 +503,15 @@ class DoseSummary:
         return [a.agent for a in self.agents if a.limit is None]
 
     @property
+    def uncapped_agents(self) -> list[str]:
+        """Agents given whose limit has no maximum: no ceiling, so an override is needed."""
+        return [a.agent for a in self.agents if a.uncapped]
+
+    @property
+    def uncapped_mg(self) -> Decimal:
+        return sum((a.mg for a in self.agents if a.uncapped), Decimal(0))
+
+    @property
     def over(self) -> bool:
         return self.combined_percent > HUNDRED
 
@@ -368,6 +521,8 @@ class DoseSummary:
             return Status.OVER
         if self.weight_kg is None or self.unlimited_agents:
             return Status.INCOMPLETE
+        if self.uncapped_agents:
+            return Status.NO_CAP
         return _status(self.combined_percent, self.warn_percent)
 
     @property
@@ -403,9 +558,7 @@ def summarise(
         with_epi = [d.epinephrine for d in given]
         all_epi, mixed = all(with_epi), any(with_epi) and not all(with_epi)
         limit = limits.get(agent)
-        agent_ceiling = None
-        if limit is not None and weight_kg is not None:
-            agent_ceiling = ceiling(limit, weight_kg, epinephrine=all_epi, factors=factors)
+        found = agent_ceiling(limit, weight_kg, epinephrine=all_epi, factors=factors)
         totals.append(
             AgentTotal(
                 agent=agent,
@@ -414,9 +567,10 @@ def summarise(
                 doses=len(given),
                 epinephrine=all_epi,
                 mixed=mixed,
-                ceiling=agent_ceiling,
+                ceiling=found,
                 limit=limit,
                 warn_percent=warn_percent,
+                uncapped=limit is not None and limit.uncapped(all_epi),
             )
         )
     return DoseSummary(tuple(totals), weight_kg, factors, warn_percent)
@@ -428,6 +582,14 @@ def show(value: Decimal | None, places: int = 1, rounding: str = ROUND_HALF_UP) 
         return "—"
     quantum = Decimal(1).scaleb(-places)
     text = f"{value.quantize(quantum, rounding=rounding):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def exact(value: Decimal | None) -> str:
+    """A number exactly as worked out, without trailing zeros or an exponent ('270.45')."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

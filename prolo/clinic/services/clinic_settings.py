@@ -56,7 +56,18 @@ SETTING_SOURCES: tuple[SettingSource, ...] = (
     SettingSource(
         "dose_warn_percent",
         "%",
-        "Issue requirement: warn at 80% of the ceiling; not from a guideline.",
+        "Design default: warn at 80% of the ceiling; not from a guideline.",
+        False,
+        _DOSE,
+    ),
+    SettingSource(
+        "dose_weight_basis",
+        "",
+        "Unverified: dosing by ideal or lean body weight in obesity is recommended in secondary "
+        "sources only (domain notes §3.1). Ideal = Devine: 50 kg (men) or 45.5 kg (women) + "
+        "0.9 kg per cm over 152.4 cm; adjusted = ideal + 0.4 × (actual − ideal); never above "
+        "the actual weight. Ideal and adjusted need the patient's height, recorded with the "
+        "weight: without it the note cannot be signed.",
         False,
         _DOSE,
     ),

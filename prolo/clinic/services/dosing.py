@@ -20,6 +20,7 @@ from prolo.clinic.models import (
     Anaesthetic,
     AnaestheticLimit,
     ClinicSettings,
+    DoseWeightBasis,
     Injection,
     Patient,
     ProcedureNote,
@@ -40,6 +41,11 @@ OVERRIDE_REASON_MAX = 1000
 AGENTS = [a for a in Anaesthetic.values if a != Anaesthetic.NONE]
 
 
+def agent_list(conjunction: str = "or") -> str:
+    """'lidocaine, bupivacaine, ropivacaine, mepivacaine or procaine', from the choices."""
+    return f"{', '.join(AGENTS[:-1])} {conjunction} {AGENTS[-1]}"
+
+
 def built_in_limits() -> dict[str, Limit]:
     """The defaults shipped with Prolo (safety/catalogue.py), marked as not the clinic's own."""
     return {row.agent: Limit.of(row, configured=False) for row in DEFAULT_LIMITS}
@@ -55,16 +61,55 @@ def clinic_limits(clinic_id: int) -> dict[str, Limit]:
 
 
 def recent_weight(patient: Patient, day: dt.date, max_age_days: int) -> WeightMeasurement | None:
-    """The latest weight measured within `max_age_days` of `day`, either side of it (a weight
-    taken when a late note is written still counts)."""
+    """The latest weight measured on or before `day`, at most `max_age_days` before it.
+
+    Never one measured after the session: a later weight must not change how a past session
+    reads (a heavier patient next month would otherwise lift a past ceiling).
+    """
+    window = dt.timedelta(days=max_age_days)
+    return (
+        WeightMeasurement.objects.filter(patient=patient, measured_on__range=(day - window, day))
+        .order_by("-measured_on", "-id")
+        .first()
+    )
+
+
+def recent_height(
+    patient: Patient, day: dt.date, max_age_days: int, weight: WeightMeasurement | None
+) -> WeightMeasurement | None:
+    """The measurement giving the height: the dose weight's own, else the latest height on or
+    before `day` within the same window. One query, none when the weight carries a height."""
+    if weight is not None and weight.height_cm is not None:
+        return weight
     window = dt.timedelta(days=max_age_days)
     return (
         WeightMeasurement.objects.filter(
-            patient=patient, measured_on__range=(day - window, day + window)
+            patient=patient,
+            measured_on__range=(day - window, day),
+            height_cm__isnull=False,
         )
         .order_by("-measured_on", "-id")
         .first()
     )
+
+
+def weight_for_dosing(
+    patient: Patient,
+    weight: WeightMeasurement | None,
+    height: WeightMeasurement | None,
+    basis: str,
+) -> tuple[dosing.DosingWeight | None, str]:
+    """(the dosing weight, or None with the reason it cannot be worked out)."""
+    if weight is None:
+        return None, ""
+    height_cm = height.height_cm if height is not None else None
+    try:
+        found = dosing.dosing_weight(
+            weight.weight_kg, basis=basis, height_cm=height_cm, sex=patient.sex
+        )
+    except ValueError as error:
+        return None, str(error)
+    return found, ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +125,15 @@ class SessionDose:
     override_by: User | None
     override_at: dt.datetime | None
     override_percent: Decimal | None  # the combined % the override was recorded for
+    dosing_weight: dosing.DosingWeight | None = None
+    weight_problem: str = ""  # why the dosing weight cannot be worked out (no height, ...)
+    override_uncapped_mg: Decimal | None = None  # mg with no maximum the override covered
+    signed_figures: dict[str, Any] | None = None  # what the note was signed against
+
+    @property
+    def dosing_weight_kg(self) -> Decimal | None:
+        """The weight the ceilings use: the clinic's basis applied to the measured weight."""
+        return self.dosing_weight.kg if self.dosing_weight is not None else None
 
     @property
     def status(self) -> Status:
@@ -95,7 +149,7 @@ class SessionDose:
         """Signing needs a physician's reason: above the ceiling, or, under 18, any anaesthetic
         at all once its share of the ceiling can be worked out (until then the missing weight
         or limit blocks signing by itself)."""
-        if self.summary.over:
+        if self.summary.over or self.summary.uncapped_agents:
             return True
         return self.child and bool(self.summary.agents) and self.summary.status != Status.INCOMPLETE
 
@@ -110,6 +164,7 @@ class SessionDose:
             bool(self.override_reason)
             and self.override_percent is not None
             and self.summary.combined_percent <= self.override_percent
+            and self.summary.uncapped_mg <= (self.override_uncapped_mg or Decimal(0))
         )
 
     @property
@@ -119,6 +174,8 @@ class SessionDose:
     def sign_blockers(self) -> list[str]:
         """Why the note cannot be signed, as far as the anaesthetic dose goes."""
         blockers = []
+        if self.weight_problem:
+            blockers.append(f"{self.weight_problem} Without it the ceiling cannot be worked out.")
         if self.weight is None:
             blockers.append(
                 f"There is no recent weight: record the patient's weight (within "
@@ -137,6 +194,8 @@ class SessionDose:
     def _over_message(self) -> str:
         now = show_percent(self.summary.combined_percent)
         noun = self.override_noun
+        if self.summary.uncapped_agents and not self.summary.over:
+            return self._no_cap_message(now)
         if self.override_reason and self.override_percent is not None:
             return (
                 f"The anaesthetic total rose to {now}% of the ceiling after the {noun} was "
@@ -151,6 +210,15 @@ class SessionDose:
         else:
             who = f"{' and '.join(over)} {'is' if len(over) == 1 else 'are'}"
         return f"{who} over the ceiling ({now}% combined): record an override reason to sign."
+
+    def _no_cap_message(self, now: str) -> str:
+        missing = "; ".join(dosing.no_cap_message(a) for a in self.summary.uncapped_agents)
+        again = " again: more was given since the last one" if self.override_reason else ""
+        return (
+            f"{missing}. Without a maximum there is no ceiling to check against (the other "
+            f"agents are at {now}% combined): a physician records an {self.override_noun}"
+            f"{again} to sign."
+        )
 
     def _child_message(self, now: str) -> str:
         over = ", over the ceiling" if self.summary.over else ""
@@ -180,6 +248,11 @@ def session_dose_summary(
     session_day = timezone.localtime(session.scheduled_at).date()
     settings = settings_for(patient.clinic_id) if settings is None else settings
     weight = recent_weight(patient, session_day, settings.weight_max_age_days)
+    basis = settings.dose_weight_basis
+    height = None
+    if basis != DoseWeightBasis.ACTUAL and weight is not None:
+        height = recent_height(patient, session_day, settings.weight_max_age_days, weight)
+    dosing_weight, weight_problem = weight_for_dosing(patient, weight, height, basis)
     age = patient.age_on(session_day)
     factors = dosing.patient_factors(
         age=age,
@@ -194,7 +267,7 @@ def session_dose_summary(
     doses = [dose for injection in _injections(session, injections) for dose in _doses(injection)]
     summary = dosing.summarise(
         doses,
-        weight_kg=weight.weight_kg if weight else None,
+        weight_kg=dosing_weight.kg if dosing_weight else None,
         limits=clinic_limits(patient.clinic_id),
         factors=factors,
         warn_percent=Decimal(settings.dose_warn_percent),
@@ -214,6 +287,10 @@ def session_dose_summary(
         override_by=note.dose_override_by if note else None,
         override_at=note.dose_override_at if note else None,
         override_percent=note.dose_override_percent if note and reason else None,
+        dosing_weight=dosing_weight,
+        weight_problem=weight_problem,
+        override_uncapped_mg=note.dose_override_uncapped_mg if note and reason else None,
+        signed_figures=note.dose_figures if note and note.is_signed and note.dose_figures else None,
     )
 
 
@@ -281,9 +358,67 @@ def dose_override_record(*, actor: Actor, note: ProcedureNote, reason: str) -> P
             "dose_override_percent": dose.summary.combined_percent.quantize(
                 Decimal("0.001"), rounding=ROUND_CEILING
             ),
+            "dose_override_uncapped_mg": dose.summary.uncapped_mg,
         },
     )
     return note
+
+
+def dose_signed_fields(note: ProcedureNote) -> dict[str, Any]:
+    """The note fields that keep what its dose was judged against at signing: the weight, the
+    dosing weight and its working, each agent's ceiling and share, the combined share.
+
+    For services/sessions.py::note_sign, which writes them in its audited signing change under
+    the session lock. A later weight, limit or setting then never changes how the signed
+    session reads.
+    """
+    dose = session_dose_summary(note.session)
+    combined = dose.summary.combined_percent.quantize(Decimal("0.0001"), rounding=ROUND_CEILING)
+    return {
+        "dose_weight_kg": dose.weight.weight_kg if dose.weight else None,
+        "dose_weight_measured_on": dose.weight.measured_on if dose.weight else None,
+        "dose_combined_percent": combined,
+        "dose_figures": signed_figures(dose),
+    }
+
+
+def signed_figures(dose: SessionDose) -> dict[str, Any]:
+    """The dose as signed, in exact decimal strings and as shown on the page."""
+    weight = dose.dosing_weight
+    summary = dose.summary
+    return {
+        "weight_kg": dosing.exact(dose.weight.weight_kg) if dose.weight else None,
+        "weight_measured_on": dose.weight.measured_on.isoformat() if dose.weight else None,
+        "weight_basis": weight.basis if weight else None,
+        "weight_basis_label": weight.basis_label if weight else None,
+        "dosing_weight_kg": dosing.exact(weight.kg) if weight else None,
+        "weight_working": weight.working() if weight else "",
+        "factors": [f"{f.reason} × {dosing.show_factor(f.value)}" for f in summary.factors],
+        "agents": [_signed_agent(a) for a in summary.agents],
+        "combined_percent": dosing.exact(summary.combined_percent),
+        "combined_percent_shown": show_percent(summary.combined_percent),
+        "status": str(summary.status),
+        "status_text": summary.status_text,
+    }
+
+
+def _signed_agent(total: dosing.AgentTotal) -> dict[str, Any]:
+    found = total.ceiling
+    return {
+        "agent": total.agent,
+        "label": f"{total.label}, {total.solution}",
+        "mg": dosing.exact(total.mg),
+        "mg_shown": dosing.show(total.mg, 2),
+        "volume_ml": dosing.exact(total.volume_ml),
+        "ceiling_mg": dosing.exact(found.mg) if found else None,
+        "ceiling_shown": dosing.show_ceiling(found.mg) if found else None,
+        "percent": dosing.exact(total.percent) if total.percent is not None else None,
+        "percent_shown": show_percent(total.percent) if total.percent is not None else None,
+        "status": str(total.status),
+        "status_text": total.status_text,
+        "working": found.working() if found else (total.no_cap_message if total.uncapped else ""),
+        "source": found.source if found else (total.limit.source_note if total.limit else ""),
+    }
 
 
 def _nothing_to_sign_off(dose: SessionDose) -> str:
@@ -312,7 +447,7 @@ def anaesthetic_limit_update(*, actor: Actor, agent: str, **fields: Any) -> Anae
     """Set the clinic's limit for one agent (creating it if the clinic had none); audited."""
     require(actor, Perm.MANAGE_SAFETY)
     if agent not in AGENTS:
-        raise ValidationError({"agent": "Choose lidocaine, bupivacaine or ropivacaine."})
+        raise ValidationError({"agent": f"Choose {agent_list()}."})
     changes = pick(fields, LIMIT_FIELDS)
     row = (
         AnaestheticLimit.objects.select_for_update()

@@ -105,14 +105,24 @@ def patient_history_update(*, actor: Actor, patient: Patient, **flags: Any) -> P
 
 @transaction.atomic
 def weight_record(
-    *, actor: Actor, patient: Patient, weight_kg: Decimal, measured_on: dt.date | None = None
+    *,
+    actor: Actor,
+    patient: Patient,
+    weight_kg: Decimal,
+    measured_on: dt.date | None = None,
+    height_cm: Decimal | None = None,
 ) -> WeightMeasurement:
+    """A dated weight, and the height with it when measured (for ideal-weight dosing)."""
     require(actor, Perm.EDIT_HISTORY)
     measured_on = measured_on or timezone.localdate()
     if measured_on > timezone.localdate():
         raise ValidationError({"measured_on": "A weight cannot be measured in the future."})
     weight = WeightMeasurement(
-        patient=patient, weight_kg=weight_kg, measured_on=measured_on, recorded_by=actor.user
+        patient=patient,
+        weight_kg=weight_kg,
+        measured_on=measured_on,
+        height_cm=height_cm,
+        recorded_by=actor.user,
     )
     return create_audited(actor=actor, instance=weight, patient=patient)
 

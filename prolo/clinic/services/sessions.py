@@ -28,7 +28,7 @@ from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.screening import BENZYL_ALCOHOL_DILUENTS, RULES_BY_ID, UNCODED_SITE
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
 from prolo.clinic.services.consent import consent_sign_blockers
-from prolo.clinic.services.dosing import dose_sign_blockers
+from prolo.clinic.services.dosing import dose_sign_blockers, dose_signed_fields
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
 from prolo.clinic.services.locks import lock, lock_draft, refuse_if_closed
 from prolo.clinic.services.patients import weight_record
@@ -264,7 +264,12 @@ def note_sign(*, actor: Actor, note: ProcedureNote) -> ProcedureNote:
         instance=note,
         patient=patient,
         action=AuditAction.SIGN,
-        changes={"status": NoteStatus.SIGNED, "signed_at": timezone.now(), "signed_by": actor.user},
+        changes={
+            "status": NoteStatus.SIGNED,
+            "signed_at": timezone.now(),
+            "signed_by": actor.user,
+            **dose_signed_fields(note),  # what the dose was judged against, kept with it
+        },
     )
     update_audited(
         actor=actor,

@@ -10,7 +10,10 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 
 from prolo.clinic.models import AnaestheticLimit, ClinicSettings
-from prolo.clinic.services.dosing import anaesthetic_limit_update
+from prolo.clinic.safety.dosing import Dose, exact, summarise
+from prolo.clinic.services.dosing import anaesthetic_limit_update, built_in_limits
+
+D = Decimal
 
 
 def _run(*args: str) -> str:
@@ -23,6 +26,11 @@ def _json(*args: str) -> dict:
     return json.loads(_run(*args, "--json"))
 
 
+def _agent(*args: str) -> dict:
+    """The first agent of the JSON answer."""
+    return _json(*args)["agents"][0]
+
+
 @pytest.mark.parametrize(
     ("args", "ceiling"),
     [
@@ -31,11 +39,12 @@ def _json(*args: str) -> dict:
         (["--weight", "70", "--agent", "lidocaine", "--epinephrine"], "490"),
         (["--weight", "80", "--agent", "lidocaine", "--epinephrine"], "500"),
         (["--weight", "100", "--agent", "bupivacaine"], "175"),
-        (["--weight", "70", "--agent", "ropivacaine"], "210"),
+        (["--weight", "70", "--agent", "mepivacaine"], "400"),
+        (["--weight", "40", "--agent", "procaine"], "280"),
     ],
 )
 def test_it_prints_the_ceiling_of_the_built_in_limits(args, ceiling):
-    assert _json(*args)["ceiling_mg"] == ceiling
+    assert _agent(*args)["ceiling_mg"] == ceiling
     assert f"Ceiling    {ceiling} mg" in _run(*args)
 
 
@@ -53,7 +62,7 @@ def test_the_built_in_limits_are_called_built_in_defaults_in_text_and_json():
         "Lidocaine ceiling for 70 kg, plain (no epinephrine), from Prolo's built-in default limits"
     )
     assert "(built-in default: this clinic has not set its own limit; unverified" in text
-    data = _json("--weight", "70", "--agent", "lidocaine")
+    data = _agent("--weight", "70", "--agent", "lidocaine")
     assert data["built_in_default"] is True
     assert "built-in default" in data["source"]
     assert data["source"].startswith("Xylocaine label [R22][R44]")
@@ -62,20 +71,22 @@ def test_the_built_in_limits_are_called_built_in_defaults_in_text_and_json():
 def test_a_given_amount_is_shown_in_mg_and_as_a_share_of_the_ceiling():
     text = _run("--weight", "50", "--agent", "lidocaine", "--given-ml", "24", "--percent", "1")
     assert "Given      24 mL of 1% = 240 mg = 106.7% of the ceiling: Over the ceiling" in text
-    data = _json("--weight", "70", "--agent", "lidocaine", "--given-ml", "12", "--percent", "1")
+    data = _agent("--weight", "70", "--agent", "lidocaine", "--given-ml", "12", "--percent", "1")
     assert data["given"] == {
+        "doses": [{"volume_ml": "12", "percent": "1", "epinephrine": False, "mg": "120"}],
         "volume_ml": "12",
-        "percent": "1",
         "mg": "120",
+        "mixed_epinephrine": False,
         "percent_of_ceiling": "40",
+        "percent_of_ceiling_shown": "40",
         "status": "ok",
     }
 
 
 def test_without_an_epinephrine_limit_the_plain_one_is_used_and_said():
-    args = ["--weight", "70", "--agent", "ropivacaine", "--epinephrine"]
+    args = ["--weight", "70", "--agent", "mepivacaine", "--epinephrine"]
     assert "no with-epinephrine limit is set for it: the plain limit is used" in _run(*args)
-    assert _json(*args)["epinephrine_limit_used"] is False
+    assert _agent(*args)["epinephrine_limit_used"] is False
 
 
 def test_the_factors_are_listed_with_the_note_that_the_label_gives_no_amount():
@@ -103,7 +114,7 @@ def test_under_18_the_factor_and_the_sign_off_are_shown_with_their_source():
 def test_a_clinics_under_18_factor_lowers_the_ceiling(clinic):
     ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"child_factor": "0.5"})
     args = ["--weight", "40", "--agent", "lidocaine", "--age", "12", "--clinic", str(clinic.code)]
-    assert _json(*args)["ceiling_mg"] == "90"  # 4.5 × 40 = 180, × 0.5
+    assert _agent(*args)["ceiling_mg"] == "90"  # 4.5 × 40 = 180, × 0.5
 
 
 def test_a_clinics_limits_and_factors_are_used_with_its_code(clinic, adam_actor):
@@ -118,18 +129,21 @@ def test_a_clinics_limits_and_factors_are_used_with_its_code(clinic, adam_actor)
         source="Riverside formulary",
         verified=True,
     )
-    data = _json("--weight", "70", "--agent", "lidocaine", "--liver", "--clinic", str(clinic.code))
+    answer = _json(
+        "--weight", "70", "--agent", "lidocaine", "--liver", "--clinic", str(clinic.code)
+    )
+    data = answer["agents"][0]
     assert (data["ceiling_mg"], data["source"], data["verified"]) == (
         "125",
         "Riverside formulary",
         True,
     )
-    assert data["limits_from"] == "the limits of Riverside Prolotherapy"
+    assert answer["limits_from"] == "the limits of Riverside Prolotherapy"
     assert data["built_in_default"] is False
 
 
 def test_a_clinic_that_never_set_a_limit_is_told_it_is_the_built_in_default(clinic):
-    data = _json("--weight", "70", "--agent", "bupivacaine", "--clinic", str(clinic.code))
+    data = _agent("--weight", "70", "--agent", "bupivacaine", "--clinic", str(clinic.code))
     assert data["built_in_default"] is True
     assert "built-in default: this clinic has not set its own limit" in data["source"]
 
@@ -155,7 +169,7 @@ def test_an_epinephrine_limit_without_its_own_maximum_uses_the_plain_one(clinic)
     assert "Maximum    300 mg (the plain maximum: no maximum with epinephrine is set)" in _run(
         *args
     )
-    data = _json(*args)
+    data = _agent(*args)
     assert (data["ceiling_mg"], data["cap_from_plain_limit"]) == ("300", True)
 
 
@@ -165,8 +179,8 @@ def test_an_epinephrine_limit_without_its_own_maximum_uses_the_plain_one(clinic)
         (["--weight", "0", "--agent", "lidocaine"], "--weight: give a number from 2.0 to 350.0."),
         (["--weight", "abc", "--agent", "lidocaine"], "--weight: 'abc' is not a number."),
         (["--weight", "NaN", "--agent", "lidocaine"], "--weight: give a number from 2.0"),
-        (["--weight", "70", "--agent", "cocaine"], "invalid choice: 'cocaine'"),
-        (["--agent", "lidocaine"], "the following arguments are required: --weight"),
+        (["--weight", "70", "--agent", "cocaine"], "--agent: 'cocaine' is not an agent Prolo"),
+        (["--agent", "lidocaine"], "--weight: give the patient's weight in kg."),
         (["--weight", "70", "--agent", "lidocaine", "--given-ml", "3"], "Give both --given-ml"),
         (
             ["--weight", "70", "--agent", "lidocaine", "--given-ml", "3", "--percent", "-1"],
@@ -187,3 +201,180 @@ def test_bad_input_is_a_clear_message_and_exit_status_2(args, message, capsys):
     captured = capsys.readouterr()
     assert message in captured.err
     assert "Traceback" not in captured.err
+
+
+# A whole session
+
+
+def test_help_prints_without_crashing(capsys):
+    with pytest.raises(SystemExit) as exc:
+        ManagementUtility(["manage.py", "ceiling", "--help"]).execute()
+    assert exc.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "in % (1% = 10 mg/mL)" in out
+    assert "--dose AGENT:ML:PERCENT[:epi]" in out
+
+
+SESSION = [
+    "--weight",
+    "60",
+    "--dose",
+    "lidocaine:8:1",
+    "--dose",
+    "Lidocaine:5:1:epi",
+    "--dose",
+    "BUPIVACAINE:10:0.25",
+]
+
+
+def test_a_session_of_several_doses_and_agents_is_answered_per_agent_and_combined():
+    text = _run(*SESSION)
+    assert "Lidocaine ceiling for 60 kg, plain and with epinephrine (plain limit used)" in text
+    assert (
+        "Given      8 mL of 1% + 5 mL of 1% with epinephrine = 80 + 50 = 130 mg = 48.1% of the "
+        "ceiling: Within the ceiling"
+    ) in text
+    assert "Given      10 mL of 0.25% = 25 mg = 20.8% of the ceiling" in text
+    assert "Combined     48.1% + 20.8% = 69% of the ceiling: Within the ceiling" in text
+
+
+def test_the_session_answer_is_the_session_pages_arithmetic():
+    doses = [
+        Dose("lidocaine", D(8), D(1)),
+        Dose("lidocaine", D(5), D(1), True),
+        Dose("bupivacaine", D(10), D("0.25")),
+    ]
+    summary = summarise(doses, weight_kg=D(60), limits=built_in_limits())
+    data = _json(*SESSION)
+    assert data["combined"]["percent_of_ceiling"] == exact(summary.combined_percent)
+    for answered, total in zip(data["agents"], summary.agents, strict=True):
+        assert answered["given"]["mg"] == exact(total.mg)
+        assert total.ceiling is not None
+        assert answered["ceiling_mg"] == exact(total.ceiling.mg)
+        assert answered["given"]["status"] == str(total.status)
+    assert data["agents"][0]["given"]["mixed_epinephrine"] is True
+    assert data["agents"][0]["epinephrine_limit_used"] is False
+
+
+def test_every_number_in_json_is_an_exact_decimal_string():
+    data = _json("--weight", "60.05", "--dose", "lidocaine:10:1")
+    assert data["weight_kg"] == "60.05"
+    lido = data["agents"][0]
+    assert (lido["by_weight_mg"], lido["ceiling_mg"]) == ("270.225", "270.225")
+    assert lido["given"]["percent_of_ceiling"].startswith("37.0061")
+    assert lido["given"]["percent_of_ceiling_shown"] == "37"
+
+
+def test_the_printed_working_adds_up():
+    # Before: "4.5 mg/kg × 60.1 kg = 270.23 mg" for a weight of 60.05 kg.
+    assert "By weight  4.5 mg/kg × 60.05 kg = 270.225 mg" in _run(
+        "--weight", "60.05", "--agent", "lidocaine"
+    )
+
+
+def test_an_agent_with_no_cap_gets_no_ceiling_and_is_not_counted():
+    text = _run("--weight", "350", "--dose", "ropivacaine:20:0.2", "--dose", "lidocaine:5:1")
+    assert "Ceiling    none: No cap configured for ropivacaine — set one" in text
+    assert "1050" not in text.replace(",", "")
+    assert (
+        "not counted: ropivacaine (a session with it needs a physician's override to sign)" in text
+    )
+    data = _json("--weight", "350", "--agent", "ropivacaine")
+    assert data["agents"][0]["ceiling_mg"] is None
+    assert data["agents"][0]["no_cap"].startswith("No cap configured for ropivacaine")
+
+
+def test_ideal_and_adjusted_weight_on_the_command_line():
+    args = ["--weight", "120", "--height", "180", "--sex", "male", "--dose", "lidocaine:20:1"]
+    text = _run(*args, "--weight-basis", "adjusted")
+    assert "Dosing       adjusted body weight: ideal body weight (Devine, male)" in text
+    assert "By weight  4.5 mg/kg × 92.9 kg = 418.05 mg" in text
+    data = _json(*args, "--weight-basis", "ideal")
+    assert (data["dosing_weight"]["basis"], data["dosing_weight"]["kg"]) == ("ideal", "74.8")
+    assert data["dosing_weight"]["ideal_kg"] == "74.84"
+
+
+def test_a_clinic_that_doses_by_ideal_weight_needs_a_height(clinic):
+    ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"dose_weight_basis": "ideal"})
+    out = StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command(
+            "ceiling",
+            "--weight",
+            "120",
+            "--agent",
+            "lidocaine",
+            "--clinic",
+            str(clinic.code),
+            "--json",
+            stdout=out,
+        )
+    assert exc.value.code == 2
+    (error,) = json.loads(out.getvalue())["errors"]
+    assert error["field"] == "height"
+    assert "needs the patient's height: give --height" in error["reason"]
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "reason"),
+    [
+        (
+            [
+                "--weight",
+                "70",
+                "--agent",
+                "lidocaine",
+                "--given-ml",
+                "3",
+                "--given-ml",
+                "4",
+                "--percent",
+                "1",
+            ],
+            "given-ml",
+            "given 2 times; only one is allowed",
+        ),
+        (
+            [
+                "--weight",
+                "70",
+                "--agent",
+                "lidocaine",
+                "--given-ml",
+                "3",
+                "--percent",
+                "1",
+                "--percent",
+                "2",
+            ],
+            "percent",
+            "given 2 times",
+        ),
+        (["--weight", "70", "--dose", "lidocaine:8"], "dose", "dose 1 ('lidocaine:8'): give"),
+        (["--weight", "70", "--dose", "cocaine:8:1"], "dose", "'cocaine' is not an agent"),
+        (["--weight", "70", "--dose", "lidocaine:8:1:maybe"], "dose", "'epi' or 'plain'"),
+        (
+            ["--weight", "70", "--dose", "lidocaine:8:1", "--agent", "lidocaine"],
+            "dose",
+            "not both",
+        ),
+        (["--weight", "70"], "agent", "name an --agent"),
+        (["--weight", "70", "--agent", "lidocaine", "--nope"], "nope", "unrecognized"),
+    ],
+)
+@pytest.mark.django_db
+def test_refusals_are_json_errors_on_stdout_with_status_2(args, field, reason, capsys):
+    with pytest.raises(SystemExit) as exc:
+        ManagementUtility(["manage.py", "ceiling", *args, "--json"]).execute()
+    assert exc.value.code == 2
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    assert any(e["field"] == field and reason in e["reason"] for e in errors), errors
+
+
+def test_every_refusal_is_listed_at_once(capsys):
+    with pytest.raises(SystemExit):
+        ManagementUtility(
+            ["manage.py", "ceiling", "--weight", "x", "--agent", "cocaine", "--json"]
+        ).execute()
+    fields = [e["field"] for e in json.loads(capsys.readouterr().out)["errors"]]
+    assert fields == ["weight", "agent"]

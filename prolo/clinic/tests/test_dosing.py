@@ -17,6 +17,7 @@ from prolo.clinic.safety.dosing import (
     Limit,
     Status,
     ceiling,
+    dosing_weight,
     injection_doses,
     is_child,
     mg_from_ml,
@@ -58,8 +59,6 @@ def _percent(total: AgentTotal) -> Decimal:
         (BUPIVACAINE, 80, False, 175, True),  # min(200, 175)
         (BUPIVACAINE, 60, False, 150, False),
         (BUPIVACAINE, 80, True, 225, True),  # min(240, 225)
-        (ROPIVACAINE, 70, False, 210, False),  # no cap
-        (ROPIVACAINE, 70, True, 210, False),  # no epinephrine values: the plain limit
     ],
 )
 def test_the_ceiling_is_the_smaller_of_weight_times_mg_per_kg_and_the_cap(
@@ -159,10 +158,28 @@ def test_an_epinephrine_limit_with_its_own_cap_uses_it():
     assert (result.mg, result.plain_cap) == (500, False)
 
 
-def test_without_any_cap_the_epinephrine_ceiling_is_weight_based():
+def test_without_any_cap_there_is_no_ceiling_with_or_without_epinephrine():
     uncapped = Limit("ropivacaine", D(3), None, D(4), None, "test", False)
-    result = ceiling(uncapped, D(50), epinephrine=True)
-    assert (result.mg, result.plain_cap) == (200, False)
+    for epinephrine in (False, True):
+        with pytest.raises(ValueError, match="No cap configured for ropivacaine"):
+            ceiling(uncapped, D(350), epinephrine=epinephrine)
+
+
+def test_an_agent_with_no_cap_gets_no_ceiling_and_asks_for_one():
+    # Before: ropivacaine 3 mg/kg × 350 kg = a "ceiling" of 1,050 mg, and 500 mg read as OK.
+    summary = summarise([Dose("ropivacaine", D(250), D("0.2"))], weight_kg=D(350), limits=LIMITS)
+    ropi = summary.agents[0]
+    assert (ropi.ceiling, ropi.percent, ropi.uncapped) == (None, None, True)
+    assert ropi.status == Status.NO_CAP
+    assert ropi.status_text == "No maximum configured"
+    assert ropi.no_cap_message.startswith("No cap configured for ropivacaine — set one")
+    assert summary.uncapped_agents == ["ropivacaine"]
+    assert summary.status == Status.NO_CAP
+
+
+def test_the_working_adds_up_as_printed():
+    # Before: "4.5 mg/kg × 60.1 kg = 270.5 mg" (rounded) for 270.45.
+    assert ceiling(LIDOCAINE, D("60.1")).working().startswith("4.5 mg/kg × 60.1 kg = 270.45 mg")
 
 
 def test_the_third_8_ml_syringe_of_1_percent_lidocaine_crosses_a_50_kg_ceiling():
@@ -215,6 +232,32 @@ def test_an_agent_without_a_limit_is_reported_not_ignored():
     assert summary.status == Status.INCOMPLETE
 
 
+def test_epinephrine_follows_the_mixture_across_syringes_and_plain_injections():
+    with_epi = {"lidocaine": {"percent": "1", "epinephrine": True}}
+    plain = {"lidocaine": {"percent": "0.5", "epinephrine": False}}
+    from_syringes = [
+        *injection_doses(
+            D(5), syringe=with_epi, anaesthetic="none", percent=D(0), epinephrine=False
+        ),
+        *injection_doses(D(5), syringe=plain, anaesthetic="none", percent=D(0), epinephrine=False),
+    ]
+    hand_entered = injection_doses(
+        D(2), syringe=None, anaesthetic="lidocaine", percent=D(1), epinephrine=False
+    )
+    every_epi = injection_doses(
+        D(2), syringe=None, anaesthetic="lidocaine", percent=D(1), epinephrine=True
+    )
+    for doses in (from_syringes, [*from_syringes[:1], *hand_entered]):
+        lido = summarise(doses, weight_kg=D(100), limits=LIMITS).agents[0]
+        assert (lido.mixed, _ceiling(lido).epinephrine, _ceiling(lido).mg) == (True, False, 300)
+        assert lido.solution == "plain and with epinephrine (plain limit used)"
+    only_epi = summarise([*from_syringes[:1], *every_epi], weight_kg=D(100), limits=LIMITS)
+    assert (_ceiling(only_epi.agents[0]).epinephrine, _ceiling(only_epi.agents[0]).mg) == (
+        True,
+        500,
+    )
+
+
 def test_a_syringe_gives_every_agent_of_its_mix():
     syringe = {
         "lidocaine": {"percent": "0.5", "epinephrine": False},
@@ -263,7 +306,7 @@ def test_a_limit_reads_its_source_and_says_when_it_is_unverified_or_not_the_clin
 
 weights = st.decimals(min_value=D(2), max_value=D(350), places=1)
 mg_per_kg = st.decimals(min_value=D("0.5"), max_value=D(10), places=2)
-caps = st.none() | st.integers(min_value=1, max_value=1000).map(D)
+caps = st.integers(min_value=1, max_value=1000).map(D)
 factor_values = st.decimals(min_value=D("0.1"), max_value=D(1), places=2)
 volumes = st.decimals(min_value=D("0.1"), max_value=D(30), places=1)
 strengths = st.decimals(min_value=D("0.01"), max_value=D(4), places=2)
@@ -295,7 +338,7 @@ def test_the_ceiling_is_never_above_the_cap_or_the_weight_based_dose(per_kg, cap
     per_kg=mg_per_kg,
     per_kg_epi=mg_per_kg,
     cap=caps,
-    cap_epi=caps,
+    cap_epi=st.none() | caps,
     weight=weights,
 )
 def test_the_epinephrine_ceiling_is_never_above_the_cap_that_applies(
@@ -304,10 +347,18 @@ def test_the_epinephrine_ceiling_is_never_above_the_cap_that_applies(
     limit = Limit("lidocaine", per_kg, cap, per_kg_epi, cap_epi, "test", False)
     result = ceiling(limit, weight, epinephrine=True)
     applies = cap_epi if cap_epi is not None else cap
-    if applies is not None:
-        assert result.mg <= applies
-    if cap_epi is None and cap is not None:
+    assert result.mg <= applies
+    if cap_epi is None:
         assert result.plain_cap
+
+
+@given(per_kg=mg_per_kg, weight=weights, volume=volumes, epinephrine=st.booleans())
+def test_a_limit_without_any_cap_never_gives_a_ceiling(per_kg, weight, volume, epinephrine):
+    limit = Limit("ropivacaine", per_kg, None, None, None, "test", False)
+    dose = Dose("ropivacaine", volume, D("0.2"), epinephrine)
+    summary = summarise([dose], weight_kg=weight, limits={"ropivacaine": limit})
+    assert summary.agents[0].ceiling is None
+    assert summary.status in (Status.NO_CAP, Status.OVER)
 
 
 @given(volume=volumes, percent=strengths)
@@ -332,3 +383,48 @@ def test_the_combined_percentage_is_the_sum_of_the_agents(lido, bupi, weight):
     summary = summarise(doses, weight_kg=weight, limits=LIMITS)
     assert summary.combined_percent == sum(_percent(a) for a in summary.agents)
     assert (summary.status == Status.OVER) == (summary.combined_percent > 100)
+
+
+# The dosing weight in obesity (Devine ideal body weight; adjusted = ideal + 0.4 × excess)
+
+
+@pytest.mark.parametrize(
+    ("basis", "actual", "height", "sex", "expected"),
+    [
+        ("actual", "120", None, "male", "120"),
+        ("ideal", "120", "180", "male", "74.8"),  # 50 + 0.9 × 27.6 = 74.84, down to 0.1 kg
+        ("adjusted", "120", "180", "male", "92.9"),  # 74.84 + 0.4 × 45.16 = 92.904
+        ("ideal", "90", "160", "female", "52.3"),  # 45.5 + 0.9 × 7.6 = 52.34
+        ("ideal", "60", "180", "male", "60"),  # never above the actual weight
+        ("ideal", "90", "160", "unknown", "52.3"),  # the lower, female, formula
+    ],
+)
+def test_the_dosing_weight_follows_the_clinics_basis(basis, actual, height, sex, expected):
+    found = dosing_weight(
+        D(actual), basis=basis, height_cm=None if height is None else D(height), sex=sex
+    )
+    assert found.kg == D(expected)
+
+
+def test_the_dosing_weight_shows_its_working():
+    working = dosing_weight(D(120), basis="adjusted", height_cm=D(180), sex="male").working()
+    assert "ideal body weight (Devine, male) = 50 + 0.9 × (180 − 152.4) = 74.84 kg" in working
+    assert "adjusted = 74.84 + 0.4 × (120 − 74.84) = 92.904 kg" in working
+    assert "92.9 kg used (rounded down to 0.1 kg)" in working
+
+
+@pytest.mark.parametrize("basis", ["ideal", "adjusted"])
+def test_ideal_or_adjusted_weight_without_a_height_is_refused_not_guessed(basis):
+    with pytest.raises(ValueError, match=f"doses by {basis} body weight, which needs the patient"):
+        dosing_weight(D(120), basis=basis, height_cm=None, sex="male")
+
+
+@given(
+    actual=weights,
+    height=st.decimals(min_value=D(140), max_value=D(250), places=1),
+    basis=st.sampled_from(["actual", "ideal", "adjusted"]),
+    sex=st.sampled_from(["male", "female", "other"]),
+)
+def test_the_dosing_weight_is_never_above_the_actual_weight(actual, height, basis, sex):
+    found = dosing_weight(actual, basis=basis, height_cm=height, sex=sex)
+    assert 0 < found.kg <= actual

@@ -7,7 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from prolo.clinic.models import (
     AnaestheticLimit,
@@ -588,3 +591,199 @@ def test_only_a_manager_changes_a_limit(request, who):
         anaesthetic_limit_update(
             actor=request.getfixturevalue(who), agent="lidocaine", mg_per_kg=D(9), source="x"
         )
+
+
+# A later weight never changes a past session
+
+
+@pytest.fixture
+def past_session(alice_actor, nora_actor, session, pat):
+    """Today's session moved 10 days back, its checklist weight (60 kg) dated 1 day before it."""
+    complete_checklist(nora_actor, session, weight_kg=D(60))
+    type(session).objects.filter(pk=session.pk).update(
+        scheduled_at=session.scheduled_at - dt.timedelta(days=10)
+    )
+    session.refresh_from_db()
+    day = timezone.localtime(session.scheduled_at).date()
+    pat.weights.update(measured_on=day - dt.timedelta(days=1))
+    return session
+
+
+def _weigh_later(nora_actor, pat, kg, height=None) -> None:
+    weight_record(actor=nora_actor, patient=pat, weight_kg=D(kg), height_cm=height)  # today
+
+
+def test_a_weight_measured_after_the_session_never_lifts_its_ceiling(
+    alice_actor, nora_actor, past_session, pat
+):
+    # 28 mL of 1% lidocaine for 60 kg: 280 of 270 mg. A 75 kg weight recorded at the next
+    # visit used to make it 280 of 300 mg, a warning, and the note signed with no override.
+    note = make_note(alice_actor, past_session)
+    _lidocaine(alice_actor, note, 28)
+    assert session_dose_summary(past_session).status == Status.OVER
+    _weigh_later(nora_actor, pat, 75)
+    dose = session_dose_summary(past_session)
+    assert dose.weight is not None
+    assert (dose.weight.weight_kg, dose.status) == (60, Status.OVER)
+    assert "Lidocaine is over the ceiling (103.7% combined)" in _sign_errors(alice_actor, note)[0]
+
+
+def test_signing_keeps_the_weight_and_ceilings_the_dose_was_judged_against(
+    alice_actor, nora_actor, past_session, pat
+):
+    note = make_note(alice_actor, past_session)
+    _lidocaine(alice_actor, note, 20)  # 200 of 270 mg: 74.1%
+    note_sign(actor=alice_actor, note=note)
+    note.refresh_from_db()
+    day = timezone.localtime(past_session.scheduled_at).date()
+    assert (note.dose_weight_kg, note.dose_weight_measured_on) == (60, day - dt.timedelta(1))
+    assert note.dose_combined_percent == D("74.0741")  # rounded up, never down
+    (lido,) = note.dose_figures["agents"]
+    assert (lido["ceiling_mg"], lido["percent_shown"], lido["status"]) == ("270", "74.1", "ok")
+    assert lido["working"].startswith("4.5 mg/kg × 60 kg = 270 mg; cap 300 mg")
+    assert note.dose_figures["weight_basis"] == "actual"
+    # In the same audited change set as the signature.
+    events = AuditEvent.objects.filter(object_code=str(note.code))
+    assert any("dose_figures" in e.changes for e in events)
+
+    # A lower limit and a later weight afterwards: the signed note still reads as signed.
+    AnaestheticLimit.objects.create(
+        clinic=pat.clinic, agent="lidocaine", mg_per_kg=D(2), cap_mg=100, source="x"
+    )
+    _weigh_later(nora_actor, pat, 40)
+    dose = session_dose_summary(past_session)
+    assert dose.signed_figures is not None
+    assert dose.signed_figures["agents"][0]["ceiling_mg"] == "270"
+
+
+WEIGHTS = st.decimals(min_value=D(30), max_value=D(200), places=1)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    before=WEIGHTS,
+    later=WEIGHTS,
+    days_after=st.integers(min_value=1, max_value=10),
+    ml=st.decimals(min_value=D(1), max_value=D(30), places=1),
+    sign=st.booleans(),
+)
+def test_a_later_weight_never_changes_a_past_sessions_status(
+    alice_actor, nora_actor, past_session, pat, before, later, days_after, ml, sign
+):
+    day = timezone.localtime(past_session.scheduled_at).date()
+    with transaction.atomic():
+        pat.weights.update(weight_kg=before)
+        note = make_note(alice_actor, past_session)
+        _lidocaine(alice_actor, note, ml)
+        first = session_dose_summary(past_session)
+        if sign:
+            if first.needs_override:
+                dose_override_record(actor=alice_actor, note=note, reason="Monitored")
+            note_sign(actor=alice_actor, note=note)
+            first = session_dose_summary(past_session)
+        later_day = min(day + dt.timedelta(days=days_after), timezone.localdate())
+        weight_record(actor=nora_actor, patient=pat, weight_kg=later, measured_on=later_day)
+        then = session_dose_summary(past_session)
+        assert (then.status, then.summary.combined_percent) == (
+            first.status,
+            first.summary.combined_percent,
+        )
+        assert then.signed_figures == first.signed_figures
+        transaction.set_rollback(True)
+
+
+# No ceiling without a maximum
+
+
+def _ropivacaine(actor, note, ml):
+    return add_injection(
+        actor, note, anaesthetic="ropivacaine", anaesthetic_percent=D("0.2"), volume_ml=D(ml)
+    )
+
+
+def test_an_agent_with_no_cap_needs_an_override_until_the_clinic_sets_one(
+    adam_actor, alice_actor, nora_actor, session, note
+):
+    complete_checklist(nora_actor, session, weight_kg=D(350))
+    _ropivacaine(alice_actor, note, 10)  # 20 mg: "0.2% of 1,050 mg" before, and it signed
+    dose = session_dose_summary(session)
+    assert dose.summary.agents[0].ceiling is None
+    assert dose.status == Status.NO_CAP
+    (message,) = _sign_errors(alice_actor, note)
+    assert message.startswith(
+        "No cap configured for ropivacaine — set one in the clinic's anaesthetic limits"
+    )
+    assert "a physician records an override to sign" in message
+
+    dose_override_record(actor=alice_actor, note=note, reason="Ropivacaine 20 mg, monitored")
+    _ropivacaine(alice_actor, note, 5)  # more than the override covered
+    assert "override again" in _sign_errors(alice_actor, note)[0]
+
+    anaesthetic_limit_update(
+        actor=adam_actor, agent="ropivacaine", mg_per_kg=D(3), cap_mg=D(225), source="Label"
+    )
+    note_sign(actor=alice_actor, note=note)  # 30 of 225 mg: nothing to override
+
+
+# The dosing weight in obesity
+
+
+def test_ideal_weight_dosing_without_a_height_blocks_signing_and_says_why(
+    clinic, alice_actor, nora_actor, session, note
+):
+    _settings(clinic, dose_weight_basis="ideal")
+    complete_checklist(nora_actor, session, weight_kg=D(120))
+    _lidocaine(alice_actor, note, 5)
+    dose = session_dose_summary(session)
+    assert (dose.weight is not None, dose.dosing_weight, dose.status) == (
+        True,
+        None,
+        Status.INCOMPLETE,
+    )
+    assert _sign_errors(alice_actor, note) == [
+        "The clinic doses by ideal body weight, which needs the patient's height: record it "
+        "with the weight. Without it the ceiling cannot be worked out."
+    ]
+
+
+def test_adjusted_weight_dosing_uses_the_height_and_shows_its_working(
+    clinic, alice_actor, nora_actor, session, note, pat
+):
+    _settings(clinic, dose_weight_basis="adjusted")
+    type(pat).objects.filter(pk=pat.pk).update(sex="male")
+    complete_checklist(nora_actor, session, weight_kg=D(120))
+    weight_record(actor=nora_actor, patient=pat, weight_kg=D(120), height_cm=D(180))
+    _lidocaine(alice_actor, note, 5)
+    dose = session_dose_summary(session)
+    assert dose.dosing_weight_kg == D("92.9")  # 74.84 + 0.4 × (120 − 74.84), down to 0.1
+    assert _ceiling(dose.summary.agents[0]).mg == D("300")  # min(4.5 × 92.9 = 418.05, 300)
+    note_sign(actor=alice_actor, note=note)
+    note.refresh_from_db()
+    assert note.dose_figures["dosing_weight_kg"] == "92.9"
+    assert "adjusted = 74.84 + 0.4 × (120 − 74.84)" in note.dose_figures["weight_working"]
+
+
+# More agents
+
+
+def test_mepivacaine_and_procaine_have_built_in_limits_with_their_sources(
+    alice_actor, nora_actor, session, note
+):
+    complete_checklist(nora_actor, session, weight_kg=D(50))
+    add_injection(alice_actor, note, anaesthetic="mepivacaine", anaesthetic_percent=D(1))
+    add_injection(alice_actor, note, anaesthetic="procaine", anaesthetic_percent=D(1))
+    mepi, proc = session_dose_summary(session).summary.agents
+    assert (_ceiling(mepi).mg, _ceiling(proc).mg) == (350, 350)  # min(7 × 50, 400 / 350)
+    assert "Carbocaine label" in _ceiling(mepi).source
+    assert "Novocain label" in _ceiling(proc).source
+    assert "unverified" in _ceiling(proc).source
+
+
+def test_an_unknown_agent_is_refused_naming_every_agent(adam_actor):
+    with pytest.raises(ValidationError) as exc:
+        anaesthetic_limit_update(actor=adam_actor, agent="cocaine", mg_per_kg=D(1), source="x")
+    assert exc.value.message_dict["agent"] == [
+        "Choose lidocaine, bupivacaine, ropivacaine, mepivacaine or procaine."
+    ]

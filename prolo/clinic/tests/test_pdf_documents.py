@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from prolo.clinic.exports.pdf import consent_pdf, handout_pdf, html_to_pdf, note_pdf
 from prolo.clinic.safety.careplan import long_date
+from prolo.clinic.services.patients import weight_record
 from prolo.clinic.services.sessions import note_amend
 from prolo.clinic.services.settings import settings_for
 from prolo.testing import signed_session
@@ -67,7 +69,7 @@ def test_the_note_shows_the_injections_the_signer_and_every_amendment_after_it(
     # The running header carries the patient on every page, the footer the page count.
     assert pat.full_name in text
     assert pat.mrn in text
-    assert "Page 1 of 1" in text
+    assert "Page 1 of 2" in text  # the dose section as signed takes the note onto a second page
 
 
 def test_the_handout_dates_the_anti_inflammatory_stop_and_names_no_diagnosis(signed, pat):
@@ -89,3 +91,14 @@ def test_the_consent_shows_its_version_the_typed_name_and_how_it_was_signed(sign
     assert consent.typed_name in text
     assert "Signed in clinic" in text
     assert pat.full_name in text
+
+
+def test_the_note_shows_the_weight_and_ceiling_it_was_signed_against(signed, nora_actor, pat):
+    weight_record(actor=nora_actor, patient=pat, weight_kg=Decimal(40))  # later: changes nothing
+    text = pdf_text(note_pdf(signed))
+    assert "Local anaesthetic against the dose ceiling, as signed" in text
+    assert f"Weight 72.5 kg, measured {timezone.localdate():%-d %B %Y}" in text
+    assert "Dosing weight 72.5 kg (actual body weight)" in text
+    assert "combined 1.7% of the ceiling (within the ceiling)" in text
+    assert "Lidocaine, 5 mg 300 mg 1.7%" in text
+    assert "4.5 mg/kg × 72.5 kg = 326.25 mg; cap 300 mg" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -82,4 +83,12 @@ def dose_sources() -> dict[str, Any]:
         "additive": dosing.ADDITIVE_SOURCE,
         "epinephrine": dosing.EPINEPHRINE_RULE,
         "child": dosing.CHILD_SOURCE,
+        "weight": dosing.WEIGHT_SOURCE,
+        "no_cap": dosing.NO_CAP_SOURCE,
     }
+
+
+@register.filter
+def iso_date(value: str | None) -> dt.date | None:
+    """A date kept as ISO text (the figures stored at signing) back as a date."""
+    return dt.date.fromisoformat(value) if value else None

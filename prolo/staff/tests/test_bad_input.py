@@ -346,6 +346,7 @@ def _settings_form(w: World) -> Data:
         "syringe_precision_ml": "0.1",
         "weight_max_age_days": "30",
         "dose_warn_percent": "80",
+        "dose_weight_basis": "actual",
         "child_factor": "1.00",
         "elderly_age": "65",
         "elderly_factor": "0.8",
@@ -622,6 +623,9 @@ ENDPOINTS: dict[str, Endpoint] = {
             **_each("weight-weight_kg", BAD_DECIMALS, "weight"),
             **_each("weight-measured_on", BAD_DATES, "measured"),
             "measured in the future": {"weight-measured_on": "9999-12-31"},
+            "height 10": {"weight-height_cm": "10"},
+            "height 999": {"weight-height_cm": "999"},
+            **_each("weight-height_cm", BAD_DECIMALS, "height"),
         },
     ),
     "history-add condition": Endpoint(

@@ -19,6 +19,7 @@ def _form(**changes: str) -> dict[str, str]:
         "syringe_precision_ml": "0.1",
         "weight_max_age_days": "30",
         "dose_warn_percent": "80",
+        "dose_weight_basis": "actual",
         "child_factor": "1.00",
         "elderly_age": "65",
         "elderly_factor": "1.00",
@@ -62,7 +63,7 @@ def test_a_clinician_reads_each_setting_with_its_default_and_source(nora, client
     assert "Unverified — clinic practice: no source gives a heat-pack time" in html
     assert "Unverified — clinic setting: the 6-week figure has no source" in html
     assert "Design default" in html
-    assert "Issue requirement" in html
+    assert "Unverified: dosing by ideal or lean body weight in obesity" in html
     assert "[R105]" in html
     assert "Change the settings" not in html
     assert not ClinicSettings.objects.exists(), "reading the defaults saves nothing"
@@ -183,3 +184,16 @@ def test_settings_of_one_clinic_do_not_touch_another(adam, charlie, client_for, 
 def test_the_clinic_link_is_in_the_menu_for_clinical_readers_only(nora, rita, client_for):
     assert ">Clinic</a>" in client_for(nora).get(reverse("staff:today")).content.decode()
     assert ">Clinic</a>" not in client_for(rita).get(reverse("staff:today")).content.decode()
+
+
+def test_a_manager_chooses_the_dosing_weight_and_a_wrong_one_is_refused_on_its_field(
+    adam, clinic, client_for
+):
+    client = client_for(adam)
+    response = client.post(reverse(URL), _form(dose_weight_basis="lean"))
+    assert response.status_code == 400
+    assert "Select a valid choice. lean is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert client.post(reverse(URL), _form(dose_weight_basis="adjusted")).status_code == 302
+    assert ClinicSettings.objects.get(clinic=clinic).dose_weight_basis == "adjusted"

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from prolo.clinic.models import AnaestheticLimit, AuditEvent, Syringe
+from prolo.clinic.models import AnaestheticLimit, AuditEvent, ClinicSettings, Syringe
+from prolo.clinic.services.patients import weight_record
 from prolo.clinic.services.sessions import injection_add
 from prolo.testing import add_injection, complete_checklist, give_consent, make_course, make_note
 
@@ -292,7 +293,9 @@ def test_the_limits_page_lists_each_agent_with_its_source(nora, client_for):
     page = _text(response.content.decode())
     assert "Limits used for this clinic's sessions, with their sources" in page
     assert "Lidocaine 4.5 mg/kg, at most 300 mg 7 mg/kg, at most 500 mg Xylocaine label" in page
-    assert "Ropivacaine 3 mg/kg, no maximum Plain limit used" in page
+    assert "Ropivacaine 3 mg/kg, no maximum: no ceiling until a maximum is set" in page
+    assert "Mepivacaine 7 mg/kg, at most 400 mg Plain limit used Carbocaine label" in page
+    assert "Procaine 7 mg/kg, at most 350 mg Plain limit used Novocain label" in page
     assert "Built-in default: this clinic has not set its own lidocaine limit." in page
     assert "Unverified" in page
     assert "Change the lidocaine limit" not in page  # a nurse reads, a manager changes
@@ -325,3 +328,81 @@ def test_a_manager_changes_a_limit_and_the_page_shows_it(adam, clinic, client_fo
 def test_an_unknown_agent_has_no_limit_page(adam, client_for):
     url = reverse("staff:anaesthetic-limit-edit", args=["cocaine"])
     assert client_for(adam).get(url).status_code == 404
+
+
+# What the panel is worked out from
+
+
+def test_a_signed_notes_panel_shows_the_figures_kept_at_signing(
+    alice, alice_actor, nora_actor, clinic, note, session, pat, client_for
+):
+    _inject(alice_actor, note, 8)  # 80 of 225 mg for 50 kg
+    client = client_for(alice)
+    assert client.post(reverse("staff:note-sign", args=[session.code])).status_code == 302
+    # Afterwards: a heavier weight and a lower clinic limit. Neither changes the signed note.
+    weight_record(actor=nora_actor, patient=pat, weight_kg=D(90))
+    AnaestheticLimit.objects.create(
+        clinic=clinic, agent="lidocaine", mg_per_kg=D(1), cap_mg=60, source="Lower"
+    )
+    page = _page(client, session)
+    assert "As signed: the figures below were kept with the note when it was signed" in page
+    assert "Weight 50.0 kg, measured" in page or "Weight 50 kg, measured" in page
+    assert "Lidocaine, plain 80 mg (8 mL) 225 mg 35.6% Within the ceiling" in page
+    assert "4.5 mg/kg × 50 kg = 225 mg; cap 300 mg" in page
+    assert "Over the ceiling" not in page
+
+
+def test_an_agent_with_no_cap_shows_no_ceiling_and_asks_for_one(
+    alice, alice_actor, note, session, client_for
+):
+    add_injection(
+        alice_actor, note, anaesthetic="ropivacaine", anaesthetic_percent=D("0.2"), volume_ml=D(5)
+    )
+    page = _page(client_for(alice), session)
+    assert "Ropivacaine, plain 10 mg (5 mL, 1 injection) No maximum — No maximum configured" in page
+    assert "No cap configured for ropivacaine — set one in the clinic&#x27;s anaesthetic" in page
+    assert "No maximum configured: a physician's override is needed" in page
+    assert "Record the override" in page
+
+
+def test_the_panel_shows_the_dosing_weight_its_working_and_source(
+    alice, alice_actor, nora_actor, clinic, note, session, pat, client_for
+):
+    ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"dose_weight_basis": "ideal"})
+    _inject(alice_actor, note, 2)
+    client = client_for(alice)
+    page = _page(client, session)
+    assert "The dosing weight cannot be worked out." in page
+    assert "The clinic doses by ideal body weight, which needs the patient&#x27;s height" in page
+
+    type(pat).objects.filter(pk=pat.pk).update(sex="female")
+    pat.weights.update(height_cm=D(160))  # measured with the checklist weight (50 kg)
+    page = _page(client, session)
+    assert "Dosing weight: 50 kg (ideal body weight (Devine))" in page
+    assert "45.5 + 0.9 × (160 − 152.4) = 52.34 kg; not above the actual 50 kg" in page
+    assert "secondary sources only (domain notes §3.1): unverified" in page
+
+
+def test_ideal_weight_dosing_costs_no_query_when_the_weight_carries_the_height(
+    alice, alice_actor, clinic, note, session, pat, client_for
+):
+    client = client_for(alice)
+    _inject(alice_actor, note, 2)
+    pat.weights.update(height_cm=D(170))
+    actual = _queries(client, session)
+    ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"dose_weight_basis": "ideal"})
+    assert _queries(client, session) == actual
+
+
+def test_the_history_page_records_a_height_with_the_weight(alice, pat, client_for):
+    url = reverse("staff:history-add", args=[pat.code, "weight"])
+    data = {
+        "weight-weight_kg": "101.5",
+        "weight-measured_on": timezone.localdate().isoformat(),
+        "weight-height_cm": "172.5",
+    }
+    assert client_for(alice).post(url, data).status_code == 302
+    weight = pat.weights.get(weight_kg=D("101.5"))
+    assert weight.height_cm == D("172.5")
+    page = client_for(alice).get(reverse("staff:patient-history", args=[pat.code]))
+    assert "101.5 kg, height 172.5 cm on" in _text(page.content.decode())

@@ -1,79 +1,277 @@
-"""`manage.py ceiling`: a patient's local anaesthetic ceiling, and how much of it a dose uses.
+"""`manage.py ceiling`: a patient's local anaesthetic ceilings, and how much of them a session's
+doses use, per agent and combined.
 
-The same arithmetic as the session page (safety/dosing.py); docs/dose-ceiling.md has examples.
+The same arithmetic as the session page (`dosing.summarise`, `dosing.agent_ceiling`,
+`dosing.dosing_weight`); docs/dose-ceiling.md has examples.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from prolo.clinic.models import Clinic, ClinicSettings
-from prolo.clinic.models.patients import MAX_WEIGHT_KG, MIN_WEIGHT_KG
+from prolo.clinic.models import Clinic, ClinicSettings, DoseWeightBasis, Sex
+from prolo.clinic.models.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG
 from prolo.clinic.safety import dosing
-from prolo.clinic.safety.dosing import AgentTotal, Ceiling, Limit
-from prolo.clinic.services.dosing import AGENTS, built_in_limits, clinic_limits
+from prolo.clinic.safety.dosing import AgentTotal, Ceiling, Dose, DoseSummary, DosingWeight, Limit
+from prolo.clinic.services.dosing import AGENTS, agent_list, built_in_limits, clinic_limits
 from prolo.clinic.services.settings import settings_for
 
 USAGE_ERROR = 2
 MAX_PERCENT = Decimal(10)
 MAX_VOLUME_ML = Decimal(1000)
+MIN_VOLUME_ML = Decimal("0.01")
+EPI_WORDS = {"epi": True, "epinephrine": True, "plain": False}
+DOSE_SHAPE = "AGENT:ML:PERCENT, or AGENT:ML:PERCENT:epi when it contains epinephrine"
+
+
+class Refused(Exception):
+    """Input the command will not guess at: every problem, each with the option it concerns."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"--{field}: {reason}" for field, reason in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Request:
+    weight_kg: Decimal
+    doses: list[Dose]
+    agent: str | None  # the old single-agent form without a dose: its ceiling only
+    epinephrine: bool
+    age: int | None
+    height_cm: Decimal | None
+    sex: str
+    basis: str | None
 
 
 def _decimal(name: str, text: str, low: Decimal, high: Decimal) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise CommandError(f"--{name}: {text!r} is not a number.", returncode=USAGE_ERROR) from None
+        raise Refused([(name, f"{text!r} is not a number.")]) from None
     if not value.is_finite() or not low <= value <= high:
-        raise CommandError(f"--{name}: give a number from {low} to {high}.", returncode=USAGE_ERROR)
+        raise Refused([(name, f"give a number from {low} to {high}.")])
     return value
+
+
+def _agent(name: str, text: str) -> str:
+    agent = text.strip().casefold()
+    if agent not in AGENTS:
+        raise Refused([(name, f"{text!r} is not an agent Prolo knows: choose {agent_list()}.")])
+    return agent
+
+
+def _dose(number: int, text: str) -> Dose:
+    """One `--dose AGENT:ML:PERCENT[:epi]`; `number` names it in any refusal."""
+    parts = [p.strip() for p in text.split(":")]
+    where = f"dose {number} ({text!r})"
+    if len(parts) not in (3, 4):
+        raise Refused([("dose", f"{where}: give {DOSE_SHAPE}.")])
+    epinephrine = False
+    if len(parts) == 4:
+        if parts[3].casefold() not in EPI_WORDS:
+            raise Refused([("dose", f"{where}: the fourth part must be 'epi' or 'plain'.")])
+        epinephrine = EPI_WORDS[parts[3].casefold()]
+    try:
+        return Dose(
+            _agent("dose", parts[0]),
+            _decimal("dose", parts[1], MIN_VOLUME_ML, MAX_VOLUME_ML),
+            _decimal("dose", parts[2], Decimal("0.01"), MAX_PERCENT),
+            epinephrine,
+        )
+    except Refused as refused:
+        raise Refused([("dose", f"{where}: {reason}") for _, reason in refused.errors]) from None
+
+
+def _collect(*checks: Any) -> list[Any]:
+    """Run every check and gather every refusal, so one answer lists all that is wrong."""
+    results, errors = [], []
+    for check in checks:
+        try:
+            results.append(check())
+        except Refused as refused:
+            results.append(None)
+            errors += refused.errors
+    if errors:
+        raise Refused(errors)
+    return results
+
+
+def _once(options: dict[str, Any], name: str) -> str | None:
+    values = options[name.replace("-", "_")] or []
+    if len(values) > 1:
+        raise Refused(
+            [
+                (
+                    name,
+                    f"given {len(values)} times; only one is allowed. Give each dose of a "
+                    f"session as --dose {DOSE_SHAPE}.",
+                )
+            ]
+        )
+    return values[0] if values else None
+
+
+def _parse(options: dict[str, Any]) -> Request:
+    weight, agent, ml, percent, doses, age, height = _collect(
+        lambda: _weight(options["weight"]),
+        lambda: _optional_agent(_once(options, "agent")),
+        lambda: _once(options, "given-ml"),
+        lambda: _once(options, "percent"),
+        lambda: [_dose(i, text) for i, text in enumerate(options["dose"] or [], start=1)],
+        lambda: _age(options["age"]),
+        lambda: _height(options["height"]),
+    )
+    doses = list(doses) + _old_form_dose(agent, ml, percent, doses, options["epinephrine"])
+    return Request(
+        weight_kg=weight,
+        doses=doses,
+        agent=agent if not doses else None,
+        epinephrine=options["epinephrine"],
+        age=age,
+        height_cm=height,
+        sex=options["sex"] or "",
+        basis=options["weight_basis"],
+    )
+
+
+def _weight(text: str | None) -> Decimal:
+    if text is None:
+        raise Refused([("weight", "give the patient's weight in kg.")])
+    return _decimal("weight", text, MIN_WEIGHT_KG, MAX_WEIGHT_KG)
+
+
+def _optional_agent(text: str | None) -> str | None:
+    return None if text is None else _agent("agent", text)
+
+
+def _age(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.strip().isdigit() or not 0 <= int(text) <= 130:
+        raise Refused([("age", "give an age from 0 to 130.")])
+    return int(text)
+
+
+def _height(text: str | None) -> Decimal | None:
+    return None if text is None else _decimal("height", text, MIN_HEIGHT_CM, MAX_HEIGHT_CM)
+
+
+def _old_form_dose(
+    agent: str | None, ml: str | None, percent: str | None, doses: list[Dose], epi: bool
+) -> list[Dose]:
+    """`--agent A [--epinephrine] [--given-ml ML --percent P]`: the single-agent form."""
+    if doses and (agent or ml or percent or epi):
+        raise Refused(
+            [("dose", "use --dose alone, or --agent with --given-ml and --percent, not both.")]
+        )
+    if doses:
+        return []
+    if agent is None:
+        raise Refused([("agent", f"name an --agent, or give the doses as --dose {DOSE_SHAPE}.")])
+    if ml is None and percent is None:
+        return []
+    if ml is None or percent is None:
+        raise Refused([("given-ml", "Give both --given-ml and --percent, or neither.")])
+    volume, strength = _collect(
+        lambda: _decimal("given-ml", ml, MIN_VOLUME_ML, MAX_VOLUME_ML),
+        lambda: _decimal("percent", percent, Decimal("0.01"), MAX_PERCENT),
+    )
+    return [Dose(agent, volume, strength, epi)]
 
 
 class Command(BaseCommand):
     help = (
-        "Work out a local anaesthetic ceiling: min(mg/kg × weight, maximum) × the patient's "
-        "dose factors, with its source; with --given-ml and --percent, the mg given and the "
-        "percentage of the ceiling."
+        "Work out local anaesthetic ceilings: min(mg/kg × dosing weight, maximum) × the "
+        "patient's dose factors, with their sources; with doses (--dose, repeatable), the mg "
+        "given per agent, the share of each ceiling and the combined share, as on the session "
+        "page."
     )
+    json_wanted = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--weight", required=True, help="Weight in kg.")
-        parser.add_argument("--agent", required=True, choices=AGENTS)
+        parser.add_argument("--weight", help="Actual weight in kg (required).")
         parser.add_argument(
-            "--epinephrine", action="store_true", help="The anaesthetic contains epinephrine."
+            "--dose",
+            action="append",
+            metavar="AGENT:ML:PERCENT[:epi]",
+            help="One dose of the session, e.g. lidocaine:8:1 or lidocaine:5:1:epi (1%% = 10 "
+            "mg/mL); repeat for every dose. Agents: " + agent_list("or") + ".",
         )
         parser.add_argument(
-            "--age", type=int, help="Age in years (for the under-18 and elderly factors)."
+            "--agent", action="append", help="The single-agent form: one agent's ceiling."
         )
+        parser.add_argument(
+            "--epinephrine", action="store_true", help="With --agent: it contains epinephrine."
+        )
+        parser.add_argument("--given-ml", action="append", help="With --agent: volume given in mL.")
+        parser.add_argument(
+            "--percent",
+            action="append",
+            help="With --agent: strength of what was given, in %% (1%% = 10 mg/mL).",
+        )
+        parser.add_argument("--age", help="Age in years (for the under-18 and elderly factors).")
         parser.add_argument("--liver", action="store_true", help="The patient has liver disease.")
         parser.add_argument("--heart", action="store_true", help="The patient has heart disease.")
-        parser.add_argument("--given-ml", help="Volume given in mL (needs --percent).")
-        parser.add_argument("--percent", help="Strength of what was given, in % (1% = 10 mg/mL).")
+        parser.add_argument(
+            "--weight-basis",
+            choices=DoseWeightBasis.values,
+            help="Dosing weight: actual, ideal or adjusted (default: the clinic's setting, "
+            "or actual).",
+        )
+        parser.add_argument("--height", help="Height in cm (for ideal or adjusted weight).")
+        parser.add_argument(
+            "--sex", choices=Sex.values, help="For the ideal-weight formula (Devine)."
+        )
         parser.add_argument(
             "--clinic", help="A clinic's code (UUID): its limits and factors, not the defaults."
         )
         parser.add_argument("--json", action="store_true", help="Print JSON for machines.")
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        plain_error = parser.error
+
+        def error(message: str) -> NoReturn:
+            if self.json_wanted:
+                field = re.search(r"--([\w-]+)", message)
+                self._refuse_json([(field.group(1) if field else "arguments", message)])
+            plain_error(message)
+            raise AssertionError  # plain_error exits or raises
+
+        parser.error = error  # type: ignore[method-assign]
+        return parser
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        self.json_wanted = "--json" in argv
+        super().run_from_argv(argv)
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        self.json_wanted = self.json_wanted or bool(options.get("json"))
+        return super().execute(*args, **options)
+
     def handle(self, *args: Any, **options: Any) -> None:
-        weight = _decimal("weight", options["weight"], MIN_WEIGHT_KG, MAX_WEIGHT_KG)
-        age = options["age"]
-        if age is not None and not 0 <= age <= 130:
-            raise CommandError("--age: give an age from 0 to 130.", returncode=USAGE_ERROR)
-        given = self._given(options["given_ml"], options["percent"])
-        clinic, limits, settings = self._source(options["clinic"])
-        agent = options["agent"]
-        limit = limits.get(agent)
-        if limit is None:
+        try:
+            request = _parse(options)
+            clinic, limits, settings = self._source(options["clinic"])
+            weight = _dosing_weight(request, settings)
+        except Refused as refused:
+            if options["json"]:
+                self._refuse_json(refused.errors)
             raise CommandError(
-                f"No {agent} limit is configured for {clinic}.", returncode=USAGE_ERROR
-            )
+                "\n".join(f"--{f}: {r}" for f, r in refused.errors), returncode=USAGE_ERROR
+            ) from None
         factors = dosing.patient_factors(
-            age=age,
+            age=request.age,
             child_factor=settings.child_factor,
             elderly_age=settings.elderly_age,
             elderly_factor=settings.elderly_factor,
@@ -82,38 +280,18 @@ class Command(BaseCommand):
             cardiac=options["heart"],
             cardiac_factor=settings.cardiac_factor,
         )
-        epinephrine = options["epinephrine"]
-        result = dosing.ceiling(limit, weight, epinephrine=epinephrine, factors=factors)
-        total = None
-        if given is not None:
-            dose = dosing.Dose(agent, given[0], given[1], epinephrine)
-            summary = dosing.summarise(
-                [dose],
-                weight_kg=weight,
-                limits={agent: limit},
-                factors=factors,
-                warn_percent=Decimal(settings.dose_warn_percent),
-            )
-            total = summary.agents[0]
         where = f"the limits of {clinic}" if clinic else "Prolo's built-in default limits"
-        child = dosing.is_child(age)
+        answer = Answer(request, weight, limits, factors, settings, where)
         if options["json"]:
-            data = _as_json(result, total, where, epinephrine, child)
-            self.stdout.write(json.dumps(data, indent=2))
+            self.stdout.write(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
         else:
-            self.stdout.write(_as_text(result, total, where, epinephrine, child))
+            self.stdout.write(answer.as_text())
 
-    def _given(self, ml: str | None, percent: str | None) -> tuple[Decimal, Decimal] | None:
-        if ml is None and percent is None:
-            return None
-        if ml is None or percent is None:
-            raise CommandError(
-                "Give both --given-ml and --percent, or neither.", returncode=USAGE_ERROR
-            )
-        return (
-            _decimal("given-ml", ml, Decimal("0.01"), MAX_VOLUME_ML),
-            _decimal("percent", percent, Decimal("0.01"), MAX_PERCENT),
-        )
+    def _refuse_json(self, errors: Sequence[tuple[str, str]]) -> NoReturn:
+        data = {"errors": [{"field": f, "reason": r} for f, r in errors]}
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+        self.stdout.flush()
+        sys.exit(USAGE_ERROR)
 
     def _source(self, code: str | None) -> tuple[Clinic | None, dict[str, Limit], ClinicSettings]:
         if code is None:
@@ -121,10 +299,20 @@ class Command(BaseCommand):
         try:
             clinic = Clinic.objects.get(code=code)
         except (Clinic.DoesNotExist, ValueError, ValidationError):
-            raise CommandError(
-                f"--clinic: no clinic has the code {code!r}.", returncode=2
-            ) from None
+            raise Refused([("clinic", f"no clinic has the code {code!r}.")]) from None
         return clinic, clinic_limits(clinic.pk), settings_for(clinic)
+
+
+def _dosing_weight(request: Request, settings: ClinicSettings) -> DosingWeight:
+    basis = request.basis or settings.dose_weight_basis
+    try:
+        return dosing.dosing_weight(
+            request.weight_kg, basis=basis, height_cm=request.height_cm, sex=request.sex
+        )
+    except ValueError as error:
+        field = "height" if request.height_cm is None else "weight-basis"
+        reason = str(error).replace("record it with the weight", "give --height")
+        raise Refused([(field, reason)]) from None
 
 
 CHILD_SIGN_OFF = (
@@ -133,84 +321,237 @@ CHILD_SIGN_OFF = (
 )
 
 
+class Answer:
+    """The request worked out: each agent's ceiling and, with doses, its share and the total."""
+
+    def __init__(
+        self,
+        request: Request,
+        weight: DosingWeight,
+        limits: dict[str, Limit],
+        factors: tuple[dosing.Factor, ...],
+        settings: ClinicSettings,
+        where: str,
+    ) -> None:
+        self.request, self.weight, self.where = request, weight, where
+        self.factors = factors
+        self.limits = limits
+        self.summary: DoseSummary | None = None
+        if request.doses:
+            self.summary = dosing.summarise(
+                request.doses,
+                weight_kg=weight.kg,
+                limits=limits,
+                factors=factors,
+                warn_percent=Decimal(settings.dose_warn_percent),
+            )
+
+    @property
+    def child(self) -> bool:
+        return dosing.is_child(self.request.age)
+
+    def agents(self) -> list[tuple[str, bool, Ceiling | None, AgentTotal | None]]:
+        """(agent, epinephrine asked for, its ceiling, what was given) for each agent."""
+        if self.summary is not None:
+            return [(t.agent, t.epinephrine, t.ceiling, t) for t in self.summary.agents]
+        agent = self.request.agent
+        assert agent is not None
+        epi = self.request.epinephrine
+        limit = self.limits.get(agent)
+        found = dosing.agent_ceiling(limit, self.weight.kg, epinephrine=epi, factors=self.factors)
+        return [(agent, epi, found, None)]
+
+    def doses_of(self, agent: str) -> list[Dose]:
+        return [d for d in self.request.doses if d.agent == agent]
+
+    # Text
+
+    def as_text(self) -> str:
+        lines = [f"{name:<13}{text}" for name, text in self._weight_rows()]
+        for agent, epi, found, total in self.agents():
+            lines += self._agent_text(agent, epi, found, total)
+        if self.summary is not None:
+            lines.append(self._combined_text(self.summary))
+        return "\n".join(lines)
+
+    def _agent_text(
+        self, agent: str, epi: bool, found: Ceiling | None, total: AgentTotal | None
+    ) -> list[str]:
+        label = dosing.agent_label(agent)
+        kind = "with epinephrine" if epi else "plain (no epinephrine)"
+        if total is not None and total.mixed:
+            kind = "plain and with epinephrine (plain limit used)"
+        weight = dosing.exact(self.weight.kg)
+        lines = [f"{label} ceiling for {weight} kg, {kind}, from {self.where}"]
+        limit = self.limits.get(agent)
+        if epi and limit is not None and limit.mg_per_kg_epinephrine is None:
+            lines.append("  (no with-epinephrine limit is set for it: the plain limit is used)")
+        rows = self._ceiling_rows(agent, limit, found)
+        if total is not None:
+            rows.append(("Given", self._given_text(agent, total)))
+        return lines + [f"  {name:<10} {text}" for name, text in rows]
+
+    def _weight_rows(self) -> list[tuple[str, str]]:
+        if not self.weight.adjusted:
+            return []
+        return [
+            ("Weight", f"{dosing.exact(self.weight.actual_kg)} kg actual"),
+            ("Dosing", f"{self.weight.basis_label}: {self.weight.working()}"),
+            ("Weighting", dosing.WEIGHT_SOURCE),
+        ]
+
+    def _ceiling_rows(
+        self, agent: str, limit: Limit | None, found: Ceiling | None
+    ) -> list[tuple[str, str]]:
+        if limit is None:
+            return [("Ceiling", f"none: no {agent} limit is configured")]
+        if found is None:
+            return [
+                ("Maximum", "none"),
+                ("Ceiling", f"none: {dosing.no_cap_message(agent)}; {NO_CAP_SIGN}"),
+                ("Source", limit.source_note),
+            ]
+        rows = [
+            (
+                "By weight",
+                f"{dosing.exact(found.mg_per_kg)} mg/kg × {dosing.exact(found.weight_kg)} kg "
+                f"= {dosing.exact(found.by_weight_mg)} mg",
+            ),
+            ("Maximum", _maximum(found)),
+        ]
+        for factor in found.factors:
+            rows.append(("Factor", f"× {dosing.show_factor(factor.value)} for {factor.reason}"))
+        rows += [("Ceiling", f"{dosing.exact(found.mg)} mg"), ("Source", found.source)]
+        if found.factors:
+            rows.append(("Factors", dosing.FACTOR_SOURCE))
+        if self.child:
+            rows.append(("Under 18", f"{dosing.CHILD_SOURCE}: {CHILD_SIGN_OFF}"))
+        return rows
+
+    def _given_text(self, agent: str, total: AgentTotal) -> str:
+        doses = self.doses_of(agent)
+        parts = [
+            f"{dosing.exact(d.volume_ml)} mL of {dosing.exact(d.percent)}%"
+            + (" with epinephrine" if d.epinephrine and total.mixed else "")
+            for d in doses
+        ]
+        mgs = " + ".join(f"{dosing.exact(d.mg)}" for d in doses)
+        text = " + ".join(parts) + " = " + (f"{mgs} = " if len(doses) > 1 else "")
+        text += f"{dosing.exact(total.mg)} mg"
+        if total.percent is None:
+            return f"{text}: {total.status_text}"
+        share = dosing.show_percent(total.percent)
+        return f"{text} = {share}% of the ceiling: {total.status_text}"
+
+    def _combined_text(self, summary: DoseSummary) -> str:
+        shares = [a.percent for a in summary.agents if a.percent is not None]
+        shown = [dosing.show_percent(p) for p in shares]
+        total = dosing.show_percent(summary.combined_percent)
+        text = f"{' + '.join(s + '%' for s in shown)} = " if len(shown) > 1 else ""
+        text += f"{total}% of the ceiling: {summary.status_text}"
+        if len(shown) > 1 and sum(Decimal(s) for s in shown) != Decimal(total):
+            text += " (each share rounded to 0.1%; the total is of the exact shares)"
+        if summary.uncapped_agents:
+            text += f"; not counted: {', '.join(summary.uncapped_agents)} ({NO_CAP_SIGN})"
+        return f"{'Combined':<13}{text}"
+
+    # JSON
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "weight_kg": dosing.exact(self.request.weight_kg),
+            "dosing_weight": _weight_json(self.weight),
+            "limits_from": self.where,
+            "factors": [
+                {"reason": f.reason, "value": dosing.show_factor(f.value)} for f in self.factors
+            ],
+            "agents": [self._agent_json(*row) for row in self.agents()],
+        }
+        if self.factors:
+            data["factor_source"] = dosing.FACTOR_SOURCE
+        if self.child:
+            data["under_18"] = f"{dosing.CHILD_SOURCE}: {CHILD_SIGN_OFF}"
+        if self.summary is not None:
+            data["combined"] = {
+                "percent_of_ceiling": dosing.exact(self.summary.combined_percent),
+                "percent_of_ceiling_shown": dosing.show_percent(self.summary.combined_percent),
+                "status": str(self.summary.status),
+                "not_counted": self.summary.uncapped_agents + self.summary.unlimited_agents,
+            }
+        return data
+
+    def _agent_json(
+        self, agent: str, epi: bool, found: Ceiling | None, total: AgentTotal | None
+    ) -> dict[str, Any]:
+        limit = self.limits.get(agent)
+        data: dict[str, Any] = {"agent": agent, "epinephrine": epi}
+        data |= _ceiling_json(agent, limit, found)
+        if total is not None:
+            data["given"] = {
+                "doses": [
+                    {
+                        "volume_ml": dosing.exact(d.volume_ml),
+                        "percent": dosing.exact(d.percent),
+                        "epinephrine": d.epinephrine,
+                        "mg": dosing.exact(d.mg),
+                    }
+                    for d in self.doses_of(agent)
+                ],
+                "volume_ml": dosing.exact(total.volume_ml),
+                "mg": dosing.exact(total.mg),
+                "mixed_epinephrine": total.mixed,
+                "percent_of_ceiling": _exact_or_none(total.percent),
+                "percent_of_ceiling_shown": (
+                    None if total.percent is None else dosing.show_percent(total.percent)
+                ),
+                "status": str(total.status),
+            }
+        return data
+
+
+NO_CAP_SIGN = "a session with it needs a physician's override to sign"
+
+
+def _exact_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else dosing.exact(value)
+
+
+def _weight_json(weight: DosingWeight) -> dict[str, Any]:
+    return {
+        "basis": weight.basis,
+        "kg": dosing.exact(weight.kg),
+        "height_cm": _exact_or_none(weight.height_cm),
+        "ideal_kg": _exact_or_none(weight.ideal_kg),
+        "adjusted_kg": _exact_or_none(weight.adjusted_kg),
+        "working": weight.working(),
+        "source": dosing.WEIGHT_SOURCE if weight.adjusted else None,
+    }
+
+
+def _ceiling_json(agent: str, limit: Limit | None, found: Ceiling | None) -> dict[str, Any]:
+    if limit is None:
+        return {"ceiling_mg": None, "no_limit": f"no {agent} limit is configured"}
+    common = {
+        "source": limit.source_note,
+        "verified": limit.verified,
+        "built_in_default": not limit.configured,
+    }
+    if found is None:
+        return {"ceiling_mg": None, "no_cap": dosing.no_cap_message(agent), **common}
+    return {
+        "epinephrine_limit_used": found.epinephrine,
+        "mg_per_kg": dosing.exact(found.mg_per_kg),
+        "by_weight_mg": dosing.exact(found.by_weight_mg),
+        "cap_mg": _exact_or_none(found.cap_mg),
+        "cap_applies": found.cap_applies,
+        "cap_from_plain_limit": found.plain_cap,
+        "ceiling_mg": dosing.exact(found.mg),
+        **common,
+    }
+
+
 def _maximum(result: Ceiling) -> str:
-    if result.cap_mg is None:
-        return "none"
-    text = f"{dosing.show(result.cap_mg)} mg"
+    text = f"{dosing.exact(result.cap_mg)} mg"
     if result.plain_cap:
         text += f" ({dosing.PLAIN_CAP_NOTE})"
     return text + (" (the lower, so it applies)" if result.cap_applies else "")
-
-
-def _as_text(
-    result: Ceiling, total: AgentTotal | None, where: str, epinephrine: bool, child: bool
-) -> str:
-    label = dosing.agent_label(result.agent)
-    kind = "with epinephrine" if epinephrine else "plain (no epinephrine)"
-    lines = [f"{label} ceiling for {dosing.show(result.weight_kg)} kg, {kind}, from {where}"]
-    if epinephrine and not result.epinephrine:
-        lines.append("  (no with-epinephrine limit is set for it: the plain limit is used)")
-    rows = [
-        (
-            "By weight",
-            f"{dosing.show(result.mg_per_kg, 2)} mg/kg × {dosing.show(result.weight_kg)} kg "
-            f"= {dosing.show(result.by_weight_mg, 2)} mg",
-        ),
-        ("Maximum", _maximum(result)),
-    ]
-    for factor in result.factors:
-        rows.append(("Factor", f"× {dosing.show_factor(factor.value)} for {factor.reason}"))
-    rows += [("Ceiling", f"{dosing.show_ceiling(result.mg)} mg"), ("Source", result.source)]
-    if result.factors:
-        rows.append(("Factors", dosing.FACTOR_SOURCE))
-    if child:
-        rows.append(("Under 18", f"{dosing.CHILD_SOURCE}: {CHILD_SIGN_OFF}"))
-    if total is not None:
-        strength = dosing.show(total.mg / total.volume_ml / dosing.MG_PER_ML_PER_PERCENT, 2)
-        dose = f"{dosing.show(total.volume_ml, 2)} mL of {strength}%"
-        rows.append(
-            (
-                "Given",
-                f"{dose} = {dosing.show(total.mg, 2)} mg "
-                f"= {dosing.show_percent(total.percent)}% of the ceiling: {total.status_text}",
-            )
-        )
-    lines += [f"  {name:<10} {text}" for name, text in rows]
-    return "\n".join(lines)
-
-
-def _as_json(
-    result: Ceiling, total: AgentTotal | None, where: str, epinephrine: bool, child: bool
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "agent": result.agent,
-        "weight_kg": dosing.show(result.weight_kg),
-        "epinephrine": epinephrine,
-        "epinephrine_limit_used": result.epinephrine,
-        "mg_per_kg": dosing.show(result.mg_per_kg, 2),
-        "by_weight_mg": dosing.show(result.by_weight_mg, 2),
-        "cap_mg": None if result.cap_mg is None else dosing.show(result.cap_mg),
-        "cap_applies": result.cap_applies,
-        "cap_from_plain_limit": result.plain_cap,
-        "factors": [
-            {"reason": f.reason, "value": dosing.show_factor(f.value)} for f in result.factors
-        ],
-        "ceiling_mg": dosing.show_ceiling(result.mg),
-        "source": result.source,
-        "verified": result.verified,
-        "built_in_default": not result.limit.configured,
-        "limits_from": where,
-    }
-    if result.factors:
-        data["factor_source"] = dosing.FACTOR_SOURCE
-    if child:
-        data["under_18"] = f"{dosing.CHILD_SOURCE}: {CHILD_SIGN_OFF}"
-    if total is not None:
-        data["given"] = {
-            "volume_ml": str(total.volume_ml),
-            "percent": str(total.mg / total.volume_ml / dosing.MG_PER_ML_PER_PERCENT),
-            "mg": dosing.show(total.mg, 2),
-            "percent_of_ceiling": dosing.show_percent(total.percent),
-            "status": str(total.status),
-        }
-    return data
