@@ -91,6 +91,8 @@ class QuestionnaireForm(forms.Form):
     def _field(self, number: int, item: Item) -> forms.Field:
         text = self.instrument.text(item)
         label = text or f"Item {item.id} (text not imported: read it from the clinic's form)"
+        # The message names the item and its exact answers (VISA-A item 7: 0, 4, 7 or 10).
+        refused = f"Item {item.id}: give {item.allowed}, or leave it blank."
         if len(item.options) > MAX_RADIO_OPTIONS:
             return forms.IntegerField(
                 label=label,
@@ -98,6 +100,7 @@ class QuestionnaireForm(forms.Form):
                 min_value=item.low,
                 max_value=item.high,
                 help_text=f"A whole number from {item.low} to {item.high}.",
+                error_messages={"invalid": refused, "min_value": refused, "max_value": refused},
             )
         choices = [(str(o.value), self._option_text(item, o.value)) for o in item.options]
         return forms.TypedChoiceField(
@@ -107,6 +110,7 @@ class QuestionnaireForm(forms.Form):
             required=False,
             empty_value=None,
             widget=forms.RadioSelect(attrs={"class": "scale"}),
+            error_messages={"invalid_choice": refused},
         )
 
     def _option_text(self, item: Item, value: int) -> str:

@@ -63,7 +63,18 @@ def test_an_answer_out_of_range_names_the_item_and_saves_nothing(alice, pat, cli
         {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), "item_pain": "12"},
     )
     assert response.status_code == 400
-    assert "Select a valid choice. 12 is not one of the available choices." in words(response)
+    assert "Item pain: give a whole number from 0 to 10, or leave it blank." in words(response)
+    assert not QuestionnaireResponse.objects.exists()
+
+
+def test_visa_a_item_7_names_its_four_allowed_answers(alice, pat, client_for):
+    answers = {f"item_{item.id}": "0" for item in INSTRUMENTS["visa_a"].items} | {"item_Q7": "5"}
+    response = client_for(alice).post(
+        new_url(pat, instrument="visa_a"),
+        {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), **answers},
+    )
+    assert response.status_code == 400
+    assert "Item Q7: give 0, 4, 7 or 10, or leave it blank." in words(response)
     assert not QuestionnaireResponse.objects.exists()
 
 
