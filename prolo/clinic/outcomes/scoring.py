@@ -48,7 +48,14 @@ Answers = Mapping[str, int | None]
 
 
 class ScoringError(ValueError):
-    """An answer set that cannot be scored; the message names the item or subscale."""
+    """An answer set that cannot be scored; the message names the item or subscale.
+
+    `field` is the item id, or the subscale key when too few of its items are answered.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -98,14 +105,16 @@ def validate(instrument: Instrument, answers: Answers) -> dict[str, int]:
         if item is None:
             raise ScoringError(
                 f"{instrument.name}: there is no item {item_id!r}; its items are "
-                f"{item_ids_text(instrument)}."
+                f"{item_ids_text(instrument)}.",
+                field=str(item_id),
             )
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
             raise ScoringError(
                 f"{instrument.name} item {item_id}: {value!r} is not an allowed answer; "
-                f"give {item.allowed}, or leave it blank."
+                f"give {item.allowed}, or leave it blank.",
+                field=item_id,
             )
         given[item_id] = value
     return given
@@ -124,7 +133,8 @@ def minimum(subscale: Subscale, overrides: Mapping[str, int] | None) -> int:
     wanted = (overrides or {}).get(subscale.key, subscale.min_answered)
     if not 1 <= wanted <= len(subscale.item_ids):
         raise ScoringError(
-            f"{subscale.name}: the minimum answered must be 1 to {len(subscale.item_ids)}."
+            f"{subscale.name}: the minimum answered must be 1 to {len(subscale.item_ids)}.",
+            field=subscale.key,
         )
     return wanted
 
@@ -140,7 +150,8 @@ def subscale_values(
         if len(values) < needed:
             raise ScoringError(
                 f"{instrument.name} {subscale.name}: {len(values)} of "
-                f"{len(subscale.item_ids)} items answered; at least {needed} are needed."
+                f"{len(subscale.item_ids)} items answered; at least {needed} are needed.",
+                field=subscale.key,
             )
         out[subscale.key] = values
     return out

@@ -33,7 +33,8 @@ from prolo.clinic.models import (
 from prolo.clinic.outcomes import schedule as sched
 from prolo.clinic.outcomes.benefit import Benefit, benefit
 from prolo.clinic.outcomes.instruments import INSTRUMENTS, Instrument, Item, Mcid
-from prolo.clinic.outcomes.scoring import ScoringError, score
+from prolo.clinic.outcomes.scoring import Result as ScoreResult
+from prolo.clinic.outcomes.scoring import ScoringError, score, validate
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import Auditor, create_audited
 from prolo.clinic.services.fields import check_plausible_date
@@ -230,6 +231,17 @@ def _clean_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[s
     return {item.id: answers.get(item.id) for item in instrument.items}
 
 
+def answers_score(
+    instrument: ClinicInstrument, answers: Mapping[str, Any]
+) -> tuple[dict[str, int | None], ScoreResult]:
+    """Every item of the instrument in order (None when blank) and its scores, under the
+    clinic's missing-item minimums: the one scoring path for saved responses, the API's
+    score endpoint and `manage.py score`. Raises ScoringError naming the item or subscale."""
+    validate(instrument.instrument, answers)  # an unknown item is refused, not dropped
+    cleaned = {item.id: answers.get(item.id) for item in instrument.instrument.items}
+    return cleaned, score(instrument.instrument, cleaned, min_answered=instrument.min_answered)
+
+
 @transaction.atomic
 def questionnaire_record(
     *,
@@ -281,10 +293,10 @@ def _record(
     if answered_on > timezone.localdate():
         raise ValidationError({"answered_on": "The answers cannot be from a future day."})
     clinic_view = clinic_instrument(auditor.clinic, instrument)
-    cleaned = _clean_answers(clinic_view.instrument, answers)
+    _clean_answers(clinic_view.instrument, answers)  # an unknown item, before the time point
     _check_timepoint(course, instrument, timepoint, answered_on)
     try:
-        result = score(clinic_view.instrument, cleaned, min_answered=clinic_view.min_answered)
+        cleaned, result = answers_score(clinic_view, answers)
     except ScoringError as exc:
         raise ValidationError({"answers": str(exc)}) from None
     response = QuestionnaireResponse(
