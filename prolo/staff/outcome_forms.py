@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from prolo.clinic.outcomes.instruments import Item
+from prolo.clinic.outcomes.instruments import INSTRUMENTS, Item
 from prolo.clinic.services.questionnaires import ClinicInstrument, instrument_choices
 from prolo.lib.forms import DateInput
 
@@ -62,6 +62,47 @@ class OutcomeScheduleForm(forms.Form):
         required=False,
         help_text="Weeks (w) or months (m) after the last session, e.g. 6w, 3m, 6m, 12m.",
     )
+
+
+HEADLINE_PREFIX = "headline_"
+
+
+class CourseScheduleForm(OutcomeScheduleForm):
+    """A course's schedule, and the headline score of each multi-score instrument it uses
+    (KOOS: pain, symptoms …); blank takes the default for the instrument and region."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chosen = (self.initial.get("headline_scores") or {}) if self.initial else {}
+        for instrument in INSTRUMENTS.values():
+            if not instrument.multi_score:
+                continue
+            default = instrument.headline_spec.name
+            choices = [("", f"Default ({default})")]
+            choices += [(spec.key, spec.name) for spec in instrument.scores]
+            self.fields[HEADLINE_PREFIX + instrument.code] = forms.ChoiceField(
+                label=f"{instrument.name}: headline score",
+                choices=choices,
+                required=False,
+                initial=chosen.get(instrument.code, ""),
+                help_text="The score its charts, benefit, outcomes page and registry CSV use "
+                "for this course, when the course asks for this questionnaire.",
+            )
+
+    def headline_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(HEADLINE_PREFIX)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        asked = {*data.get("outcome_instruments", []), *data.get("session_instruments", [])}
+        choices = {
+            name.removeprefix(HEADLINE_PREFIX): data.pop(name)
+            for name in list(data)
+            if name.startswith(HEADLINE_PREFIX)
+        }
+        # Only the instruments the course asks for; a blank takes the default.
+        data["headline_scores"] = {code: key for code, key in choices.items() if key and code in asked}
+        return data
 
 
 class QuestionnaireForm(forms.Form):

@@ -104,7 +104,7 @@ class Instrument:
     items: tuple[Item, ...]
     rule: str  # the key of the scoring rule in scoring.RULES
     subscales: tuple[Subscale, ...]
-    scores: tuple[ScoreSpec, ...]  # the first is the headline score
+    scores: tuple[ScoreSpec, ...]  # in the order shown and exported
     direction: Direction
     recall: str
     recall_unverified: bool
@@ -112,19 +112,34 @@ class Instrument:
     licence: str
     loinc: str | None = None  # the panel code
     notes: tuple[str, ...] = field(default=())
+    # The default headline score of a multi-score instrument ("" = the first score), and
+    # where a region needs another, (region, score key) pairs: see default_headline().
+    headline: str = ""
+    headline_by_region: tuple[tuple[str, str], ...] = ()
+    headline_why: str = ""
 
     @property
     def has_item_text(self) -> bool:
         return all(item.text is not None for item in self.items)
 
     @property
+    def multi_score(self) -> bool:
+        return len(self.scores) > 1
+
+    @property
+    def headline_spec(self) -> ScoreSpec:
+        """The default headline score, whatever the region (the clinic's MCID applies to it)."""
+        return self.score_spec(self.headline or self.scores[0].key)
+
+    @property
     def range(self) -> tuple[Decimal, Decimal]:
-        """The headline score's range."""
-        return self.scores[0].low, self.scores[0].high
+        """The default headline score's range."""
+        return self.headline_spec.low, self.headline_spec.high
 
     @property
     def mcid(self) -> Mcid | None:
-        return self.scores[0].mcid
+        """The default headline score's shipped MCID."""
+        return self.headline_spec.mcid
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
@@ -146,6 +161,13 @@ class Instrument:
             f"The item text of the {self.name} is not shipped with Prolo: the clinic imports "
             f"the official wording under its own licence. {self.licence}"
         )
+
+
+def default_headline(instrument: Instrument, region: str = "") -> ScoreSpec:
+    """The score that stands for the instrument in a course of this region, unless the course
+    chose another (services/questionnaires.py::headline)."""
+    by_region = dict(instrument.headline_by_region)
+    return instrument.score_spec(by_region.get(region) or instrument.headline_spec.key)
 
 
 def options(low: int, high: int, labels: dict[int, str] | None = None) -> tuple[Option, ...]:
@@ -340,6 +362,11 @@ KOOS = Instrument(
         "says commercial or electronic use needs permission [R79]: verify the current terms."
     ),
     loinc="72091-2",
+    headline="pain",
+    headline_why=(
+        "Pain: the KOOS has no total, and pain is what a prolotherapy course sets out to "
+        "relieve (knee OA trials report pain first [R32])."
+    ),
     notes=(
         "Items are scored 0 (no problem) to 4 (extreme problem); the imported text must keep "
         "that order. LOINC codes for the Pain, Sport/Rec and QOL scores exist but are not "
@@ -400,6 +427,12 @@ WOMAC = Instrument(
     licence=(
         "Proprietary, licence fee: 'Copyright 2004 Nicholas Bellamy All Rights Reserved'; "
         "permission via womac.org [R74][R73][R78]."
+    ),
+    headline="pain",
+    headline_why=(
+        "Pain: the primary outcome of Sit 2020's knee OA trial [R32], and it has an MCID "
+        "(9.7, Ehrich 2000 [R75]); the total has none shipped. Rabago 2013 reported the "
+        "total [R29]: choose it per course to compare with that trial."
     ),
     notes=(
         "Scores are normalised 0–100 (raw ÷ maximum × 100); trials score WOMAC inconsistently "

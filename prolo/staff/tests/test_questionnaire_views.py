@@ -172,6 +172,23 @@ def test_the_course_page_lists_the_schedule_and_changes_it(alice_actor, alice, p
     assert "is not a follow-up: write a number of weeks or months" in words(refused)
 
 
+def test_the_course_page_chooses_the_koos_headline_score(alice_actor, alice, pat, client_for):
+    course = make_course(alice_actor, pat, outcome_instruments=["pain_nrs", "koos"])
+    client = client_for(alice)
+    page = client.get(reverse("staff:course-detail", args=[course.code])).content.decode()
+    assert '<option value="pain" selected>Pain</option>' in page  # the knee default, stored
+    url = reverse("staff:course-outcomes", args=[course.code])
+    form = {"outcome_instruments": ["pain_nrs", "koos"], "follow_ups": "6w"}
+    client.post(url, form | {"headline_koos": "qol"})
+    course.refresh_from_db()
+    assert course.headline_scores == {"koos": "qol"}
+    refused = client.post(url, form | {"headline_koos": "total"})
+    assert refused.status_code == 400
+    assert "Select a valid choice. total is not one of the available choices." in words(refused)
+    course.refresh_from_db()
+    assert course.headline_scores == {"koos": "qol"}
+
+
 def test_a_moved_session_moves_its_questionnaire(alice_actor, alice, pat, client_for):
     course = make_course(alice_actor, pat)
     session = course.sessions.get(number=2)
