@@ -354,7 +354,7 @@ KOOS = Instrument(
         "9 of 17, sport/rec 3 of 5, QOL 2 of 4); each subscale is the mean of its own answered "
         "items, so a missing item takes its subscale's mean",
         "'KOOS Scoring 2012' (koos.nu), read in a public copy; it replaced the 1998 rule of at "
-        "most 2 missing items per subscale. Not in the domain notes' references.",
+        "most 2 missing items per subscale; not in the domain notes' references",
         unverified=False,
     ),
     licence=(
