@@ -132,7 +132,9 @@ def _markers(courses: Iterable[TreatmentCourse]) -> list[chart.Marker]:
     ]
 
 
-def _reference(view: ClinicInstrument, spec: ScoreSpec, baseline: ScoreRow | None) -> dict[str, Any]:
+def _reference(
+    view: ClinicInstrument, spec: ScoreSpec, baseline: ScoreRow | None
+) -> dict[str, Any]:
     """The latest course's baseline line, and the band of no real change around it."""
     if baseline is None:
         return {}

@@ -226,7 +226,7 @@ class CourseForm(ScreeningFieldsForm, CourseScheduleForm, ParseModelForm):
         }
 
     def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["evaluation"].queryset = patient.evaluations.filter(eligibility="eligible")  # type: ignore[attr-defined]
         self.fields["practitioner"] = _practitioner_field(patient.clinic_id)
         self.fields["protocol"] = _protocol_field(patient.clinic_id)

@@ -101,7 +101,9 @@ class CourseScheduleForm(OutcomeScheduleForm):
             if name.startswith(HEADLINE_PREFIX)
         }
         # Only the instruments the course asks for; a blank takes the default.
-        data["headline_scores"] = {code: key for code, key in choices.items() if key and code in asked}
+        data["headline_scores"] = {
+            code: key for code, key in choices.items() if key and code in asked
+        }
         return data
 
 

@@ -28,9 +28,7 @@ InstrumentCode = StrEnum("InstrumentCode", {code: code for code in INSTRUMENTS})
 # At most one answer per item: the largest instrument (KOOS) has 42.
 MAX_ANSWERS = max(len(i.items) for i in INSTRUMENTS.values())
 
-Answers = dict[
-    Annotated[str, text(40, 1)], Annotated[StrictInt, Field(ge=-1000, le=1000)] | None
-]
+Answers = dict[Annotated[str, text(40, 1)], Annotated[StrictInt, Field(ge=-1000, le=1000)] | None]
 
 
 class ScoreOut(Schema):
@@ -48,7 +46,7 @@ class ScoreOut(Schema):
 )
 def instrument_score(
     request: HttpRequest,
-    code: InstrumentCode,  # type: ignore[valid-type]
+    code: InstrumentCode,
     payload: Annotated[Answers, Body(max_length=MAX_ANSWERS)],
 ) -> ScoreOut:
     """Score answers ({item id: value or null}) without saving them; nothing is recorded.

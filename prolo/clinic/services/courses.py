@@ -22,10 +22,10 @@ from prolo.clinic.models import (
     User,
 )
 from prolo.clinic.models.courses import MAX_INTERVAL_DAYS
+from prolo.clinic.outcomes import schedule
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
-from prolo.clinic.outcomes import schedule
 from prolo.clinic.services.questionnaires import (
     SCHEDULE_FIELDS,
     clean_headline_scores,

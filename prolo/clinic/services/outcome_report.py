@@ -249,7 +249,12 @@ def _groups(outcomes: list[CourseOutcome]) -> list[Group]:
     by_key: dict[GroupKey, list[CourseOutcome]] = {}
     for o in outcomes:
         course = o.course
-        key = (condition_of(course), course.get_course_type_display(), o.signed_sessions, _score_name(o))
+        key = (
+            condition_of(course),
+            course.get_course_type_display(),
+            o.signed_sessions,
+            _score_name(o),
+        )
         by_key.setdefault(key, []).append(o)
     ordered = sorted(by_key, key=lambda k: (k[0], k[1], k[2] or 0, k[3]))
     return [_group(key, by_key[key]) for key in ordered]
@@ -318,7 +323,9 @@ def _score(response: QuestionnaireResponse, course: TreatmentCourse) -> Score:
 
 def _follow_ups(course: TreatmentCourse) -> dict[str, Score]:
     return {
-        r.timepoint: _score(r, course) for r in course.responses.all() if r.timepoint.startswith("fu-")
+        r.timepoint: _score(r, course)
+        for r in course.responses.all()
+        if r.timepoint.startswith("fu-")
     }
 
 

@@ -147,9 +147,7 @@ def headline_value(response: QuestionnaireResponse, spec: ScoreSpec) -> Decimal:
     return Decimal(response.scores[spec.key])
 
 
-def clean_headline_scores(
-    value: Any, instruments: Iterable[str], region: str
-) -> dict[str, str]:
+def clean_headline_scores(value: Any, instruments: Iterable[str], region: str) -> dict[str, str]:
     """{code: score key} for each multi-score instrument of the course: the choices given,
     checked, and the default for the region where none was given. Errors name the field."""
     if value is None:

@@ -72,7 +72,9 @@ def test_koos_and_womac_default_to_pain_and_single_score_instruments_to_their_sc
 
 
 def test_a_region_can_have_its_own_default():
-    regional = dataclasses.replace(INSTRUMENTS["koos"], headline_by_region=(("ankle_foot", "sport"),))
+    regional = dataclasses.replace(
+        INSTRUMENTS["koos"], headline_by_region=(("ankle_foot", "sport"),)
+    )
     assert default_headline(regional, "ankle_foot").key == "sport"
     assert default_headline(regional, "knee").key == "pain"
 
@@ -95,11 +97,16 @@ def test_a_course_planned_before_the_choice_falls_back_to_the_default(alice_acto
 def test_the_choice_is_stored_and_audited(alice_actor, pat):
     course = make_course(alice_actor, pat, outcome_instruments=["koos"])
     course_outcomes_set(
-        actor=alice_actor, course=course, outcome_instruments=["koos"], headline_scores={"koos": "adl"}
+        actor=alice_actor,
+        course=course,
+        outcome_instruments=["koos"],
+        headline_scores={"koos": "adl"},
     )
     course.refresh_from_db()
     assert headline(course, "koos").key == "adl"
-    update = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_code=str(course.code)).last()
+    update = AuditEvent.objects.filter(
+        action=AuditAction.UPDATE, object_code=str(course.code)
+    ).last()
     assert update is not None
     assert update.changes["headline_scores"] == [{"koos": "pain"}, {"koos": "adl"}]
 
@@ -144,7 +151,10 @@ def test_courses_that_chose_different_scores_are_grouped_apart(alice_actor, pat)
     koos_course(alice_actor, pat)
     other = koos_course(alice_actor, another_patient(alice_actor, 1))
     course_outcomes_set(
-        actor=alice_actor, course=other, outcome_instruments=["koos"], headline_scores={"koos": "symptoms"}
+        actor=alice_actor,
+        course=other,
+        outcome_instruments=["koos"],
+        headline_scores={"koos": "symptoms"},
     )
     report = outcome_report(alice_actor, "koos")
     assert [(g.score, g.improved, g.unchanged) for g in report.groups] == [

@@ -76,9 +76,13 @@ def test_text_output_names_each_score():
 def test_the_clinics_own_minimums_apply_with_clinic(clinic):
     InstrumentSetting.objects.create(clinic=clinic, instrument="womac", min_answered={"pain": 3})
     row = {"P1": "2", "P2": "2", "P3": "2", "P4": "", "P5": ""}
-    assert "Pain: 3 of 5 items answered" in refusal("womac", "--format", "csv", stdin=womac_csv(row))
+    assert "Pain: 3 of 5 items answered" in refusal(
+        "womac", "--format", "csv", stdin=womac_csv(row)
+    )
     data = json.loads(
-        run("womac", "--format", "csv", "--json", "--clinic", str(clinic.code), stdin=womac_csv(row))
+        run(
+            "womac", "--format", "csv", "--json", "--clinic", str(clinic.code), stdin=womac_csv(row)
+        )
     )
     assert data["forms"][0]["scores"]["pain"] == "50.00"
     assert data["min_answered"] == {"pain": 3}

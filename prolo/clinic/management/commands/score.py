@@ -181,8 +181,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             choices=("json", "csv"),
-            help="The input's format (default: from the file name, else from its first "
-            "character).",
+            help="The input's format (default: from the file name, else from its first character).",
         )
         parser.add_argument("--json", action="store_true", help="Print the scores as JSON.")
         parser.add_argument(
