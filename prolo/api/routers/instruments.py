@@ -42,7 +42,7 @@ class ScoreOut(Schema):
 
 @router.post(
     "/instruments/{code}/score",
-    response={200: ScoreOut, **errors(401, 403, 422)},
+    response={200: ScoreOut, **errors(400, 401, 403, 422)},
 )
 def instrument_score(
     request: HttpRequest,

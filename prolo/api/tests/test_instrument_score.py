@@ -72,6 +72,9 @@ def test_a_refusal_names_the_field_and_what_is_allowed(api_for, nora, code, answ
 def test_a_body_that_is_not_an_object_is_refused(api_for, nora):
     response = api_for(nora).post("/instruments/pain_nrs/score", [3])
     assert response.status_code == 422
+    unparsable = api_for(nora).post("/instruments/pain_nrs/score", "{")
+    assert unparsable.status_code == 400
+    assert unparsable.json() == {"errors": [{"field": None, "reason": "Cannot parse request body"}]}
 
 
 def test_reception_may_not_score(api_for, rita):
