@@ -15,7 +15,7 @@ from prolo.clinic.models import AuditAction, AuditEvent, InstrumentSetting, Ques
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.questionnaires import questionnaire_record
-from prolo.testing import make_course
+from prolo.testing import make_course, make_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +187,36 @@ def test_the_course_page_chooses_the_koos_headline_score(alice_actor, alice, pat
     assert "Select a valid choice. total is not one of the available choices." in words(refused)
     course.refresh_from_db()
     assert course.headline_scores == {"koos": "qol"}
+
+
+def test_the_course_form_chooses_the_headline_score(alice_actor, alice, pat, client_for):
+    evaluation = make_evaluation(alice_actor, pat)
+    form = {
+        "evaluation": evaluation.pk,
+        "course_type": "dextrose",
+        "target_region": "knee",
+        "laterality": "left",
+        "targets": "MCL",
+        "planned_sessions": "3",
+        "interval_days": "28",
+        "start_date": timezone.localdate().isoformat(),
+        "first_session_time": "09:00",
+        "practitioner": alice.pk,
+        "outcome_instruments": ["pain_nrs", "koos", "womac"],
+        "follow_ups": "6w",
+        "headline_koos": "symptoms",
+        "headline_womac": "",
+    }
+    client = client_for(alice)
+    url = reverse("staff:course-new", args=[pat.code])
+    assert "Knee injury and Osteoarthritis Outcome Score (KOOS): headline score" in words(
+        client.get(url)
+    )
+    response = client.post(url, form)
+    assert response.status_code == 302, words(response)
+    course = pat.courses.get()
+    # The choice made, and the knee default (pain) where none was made.
+    assert course.headline_scores == {"koos": "symptoms", "womac": "pain"}
 
 
 def test_a_moved_session_moves_its_questionnaire(alice_actor, alice, pat, client_for):
