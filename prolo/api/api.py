@@ -8,7 +8,7 @@ from ninja.operation import Operation
 
 from prolo.api import errors
 from prolo.api.auth import ApiTokenAuth
-from prolo.api.routers import adverse_events, courses, me, patients, questionnaires
+from prolo.api.routers import adverse_events, courses, instruments, me, patients, questionnaires
 
 
 class ProloApi(NinjaAPI):
@@ -34,3 +34,4 @@ api.add_router("/patients", patients.router)
 api.add_router("/", courses.router)
 api.add_router("/", questionnaires.router)
 api.add_router("/adverse-events", adverse_events.router)
+api.add_router("/", instruments.router)

@@ -24,7 +24,7 @@ from prolo.clinic.models import (
 )
 from prolo.clinic.outcomes import chart
 from prolo.clinic.outcomes.benefit import Change, Responder, change
-from prolo.clinic.outcomes.instruments import INSTRUMENTS, Mcid
+from prolo.clinic.outcomes.instruments import INSTRUMENTS, Mcid, ScoreSpec
 from prolo.clinic.outcomes.schedule import timepoint_label
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.questionnaires import (
@@ -32,6 +32,8 @@ from prolo.clinic.services.questionnaires import (
     CourseBenefit,
     benefits_of,
     clinic_instruments,
+    headline,
+    headline_value,
 )
 
 MINUS = "\u2212"
@@ -69,10 +71,15 @@ class ScoreRow:
     response: QuestionnaireResponse
     course: TreatmentCourse | None
     baseline: QuestionnaireResponse | None  # the same course's baseline, if any
+    spec: ScoreSpec  # the course's headline score for the instrument
 
     @property
     def label(self) -> str:
         return timepoint_label(self.response.timepoint)
+
+    @property
+    def score(self) -> Decimal:
+        return headline_value(self.response, self.spec)
 
     @property
     def change(self) -> str:
@@ -82,7 +89,7 @@ class ScoreRow:
         if self.baseline is None:
             return "No baseline"
         direction = INSTRUMENTS[self.response.instrument].direction
-        moved = change(self.baseline.score, self.response.score, direction)
+        moved = change(headline_value(self.baseline, self.spec), self.score, direction)
         word = "better" if moved.improvement > 0 else "worse" if moved.improvement < 0 else ""
         return f"{signed(moved.change)} ({word})" if word else "0 (no change)"
 
@@ -90,12 +97,19 @@ class ScoreRow:
 @dataclass(frozen=True)
 class InstrumentChart:
     instrument: ClinicInstrument
+    spec: ScoreSpec
     svg: SafeString
     rows: list[ScoreRow]
+    dom_id: str
 
     @property
-    def dom_id(self) -> str:
-        return f"outcome-{self.instrument.code}"
+    def name(self) -> str:
+        """'KOOS: Pain' for a multi-score instrument, else its name."""
+        return chart_name(self.instrument, self.spec)
+
+
+def chart_name(view: ClinicInstrument, spec: ScoreSpec) -> str:
+    return f"{view.name}: {spec.name}" if view.instrument.multi_score else view.name
 
 
 def _baselines(
@@ -118,45 +132,51 @@ def _markers(courses: Iterable[TreatmentCourse]) -> list[chart.Marker]:
     ]
 
 
-def _reference(view: ClinicInstrument, baseline: QuestionnaireResponse | None) -> dict[str, Any]:
+def _reference(
+    view: ClinicInstrument, spec: ScoreSpec, baseline: ScoreRow | None
+) -> dict[str, Any]:
     """The latest course's baseline line, and the band of no real change around it."""
     if baseline is None:
         return {}
-    mcid = view.mcid
+    value = baseline.score
+    mcid = view.mcid_for(spec)
     if mcid is None:
-        return {"baseline": baseline.score}
+        return {"baseline": value}
     reach = mcid.points
-    if mcid.percent is not None and baseline.score != 0:
-        reach = min(reach, abs(baseline.score) * mcid.percent / 100)
-    return {"baseline": baseline.score, "band": (baseline.score - reach, baseline.score + reach)}
+    if mcid.percent is not None and value != 0:
+        reach = min(reach, abs(value) * mcid.percent / 100)
+    return {"baseline": value, "band": (value - reach, value + reach)}
 
 
 def _chart(
-    view: ClinicInstrument, rows: list[ScoreRow], markers: Sequence[chart.Marker]
+    view: ClinicInstrument,
+    spec: ScoreSpec,
+    rows: list[ScoreRow],
+    markers: Sequence[chart.Marker],
+    dom_id: str,
 ) -> InstrumentChart:
-    low, high = view.instrument.range
     latest_baseline = next(
-        (row.response for row in reversed(rows) if row.response.timepoint == "baseline"), None
+        (row for row in reversed(rows) if row.response.timepoint == "baseline"), None
     )
     series = chart.Series(
-        name=view.name,
-        low=low,
-        high=high,
+        name=chart_name(view, spec),
+        low=spec.low,
+        high=spec.high,
         direction=view.instrument.direction,
         points=[
             chart.Point(
                 row.response.answered_on,
-                row.response.score,
+                row.score,
                 row.label,
                 baseline=row.response.timepoint == "baseline",
             )
             for row in rows
         ],
         markers=markers,
-        **_reference(view, latest_baseline),
+        **_reference(view, spec, latest_baseline),
     )
-    svg = mark_safe(chart.render(series, f"outcome-{view.code}"))
-    return InstrumentChart(view, svg, rows)
+    svg = mark_safe(chart.render(series, dom_id))
+    return InstrumentChart(view, spec, svg, rows, dom_id)
 
 
 def instrument_charts(
@@ -164,19 +184,25 @@ def instrument_charts(
     courses: Sequence[TreatmentCourse],
     instruments: dict[str, ClinicInstrument],
 ) -> list[InstrumentChart]:
-    """One chart and table per instrument the patient has scores for, in Prolo's order."""
+    """One chart and table per instrument the patient has scores for, in Prolo's order; a
+    multi-score instrument gets one per headline score its courses chose (KOOS pain in one
+    course, symptoms in another), since the two scales cannot share a line."""
     by_course = {c.pk: c for c in courses}
     baselines = _baselines(responses)
     markers = _markers(courses)
     charts = []
     for code in INSTRUMENTS:
-        rows = [
-            ScoreRow(r, by_course.get(r.course_id or 0), baselines.get((r.course_id or 0, code)))
-            for r in responses
-            if r.instrument == code
-        ]
-        if rows:
-            charts.append(_chart(instruments[code], rows, markers))
+        by_score: dict[str, list[ScoreRow]] = {}
+        for r in responses:
+            if r.instrument != code:
+                continue
+            course = by_course.get(r.course_id or 0)
+            spec = headline(course, code)
+            baseline = baselines.get((r.course_id or 0, code))
+            by_score.setdefault(spec.key, []).append(ScoreRow(r, course, baseline, spec))
+        for n, (key, rows) in enumerate(by_score.items()):
+            dom_id = f"outcome-{code}" if n == 0 else f"outcome-{code}-{key}"
+            charts.append(_chart(instruments[code], rows[0].spec, rows, markers, dom_id))
     return charts
 
 
@@ -189,12 +215,12 @@ class BenefitRow:
 
     @property
     def name(self) -> str:
-        return self.item.instrument.name
+        return chart_name(self.item.instrument, self.item.spec)
 
     @property
     def moved(self) -> Change:
         direction = self.item.instrument.instrument.direction
-        return change(self.item.baseline.score, self.item.latest.score, direction)
+        return change(self.item.baseline_value, self.item.latest_value, direction)
 
     @property
     def change(self) -> str:
@@ -226,7 +252,7 @@ class BenefitRow:
 
     @property
     def mcid(self) -> str:
-        return mcid_text(self.item.instrument.mcid)
+        return mcid_text(self.item.mcid)
 
 
 @dataclass(frozen=True)
@@ -241,7 +267,7 @@ def course_summary(
     instruments: dict[str, ClinicInstrument],
 ) -> CourseSummary:
     """Baseline against the latest later score, per instrument; `responses` of this course."""
-    items = benefits_of(responses, instruments)
+    items = benefits_of(course, responses, instruments)
     order = list(INSTRUMENTS)
     items.sort(key=lambda b: order.index(b.instrument.code))
     return CourseSummary(course, [BenefitRow(item) for item in items])

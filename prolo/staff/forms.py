@@ -40,7 +40,7 @@ from prolo.clinic.services.sessions import CHECKLIST_FIELDS, INJECTION_FIELDS, N
 from prolo.clinic.services.syringes import DISCARD_REASON_MAX
 from prolo.clinic.sites import site_choices
 from prolo.lib.forms import DateInput, DateTimeInput, ParseModelForm, TimeInput
-from prolo.staff.outcome_forms import OutcomeScheduleForm
+from prolo.staff.outcome_forms import CourseScheduleForm
 
 
 class PatientSearchForm(forms.Form):
@@ -213,7 +213,7 @@ class ScreeningFieldsForm(forms.Form):
         return data
 
 
-class CourseForm(ScreeningFieldsForm, OutcomeScheduleForm, ParseModelForm):
+class CourseForm(ScreeningFieldsForm, CourseScheduleForm, ParseModelForm):
     evaluation = forms.ModelChoiceField(queryset=Evaluation.objects.none(), label="From evaluation")
     first_session_time = forms.TimeField(label="Time of each session", widget=TimeInput())
     room = forms.CharField(max_length=60, required=False)
@@ -236,7 +236,7 @@ class CourseForm(ScreeningFieldsForm, OutcomeScheduleForm, ParseModelForm):
         }
 
     def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["evaluation"].queryset = patient.evaluations.filter(eligibility="eligible")  # type: ignore[attr-defined]
         self.fields["practitioner"] = _practitioner_field(patient.clinic_id)
         self.fields["protocol"] = _protocol_field(patient.clinic_id)

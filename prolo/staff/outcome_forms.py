@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from prolo.clinic.outcomes.instruments import Item
+from prolo.clinic.outcomes.instruments import INSTRUMENTS, Item
 from prolo.clinic.services.questionnaires import ClinicInstrument, instrument_choices
 from prolo.lib.forms import DateInput
 
@@ -64,6 +64,49 @@ class OutcomeScheduleForm(forms.Form):
     )
 
 
+HEADLINE_PREFIX = "headline_"
+
+
+class CourseScheduleForm(OutcomeScheduleForm):
+    """A course's schedule, and the headline score of each multi-score instrument it uses
+    (KOOS: pain, symptoms …); blank takes the default for the instrument and region."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chosen = (self.initial.get("headline_scores") or {}) if self.initial else {}
+        for instrument in INSTRUMENTS.values():
+            if not instrument.multi_score:
+                continue
+            default = instrument.headline_spec.name
+            choices = [("", f"Default ({default})")]
+            choices += [(spec.key, spec.name) for spec in instrument.scores]
+            self.fields[HEADLINE_PREFIX + instrument.code] = forms.ChoiceField(
+                label=f"{instrument.name}: headline score",
+                choices=choices,
+                required=False,
+                initial=chosen.get(instrument.code, ""),
+                help_text="The score its charts, benefit, outcomes page and registry CSV use "
+                "for this course, when the course asks for this questionnaire.",
+            )
+
+    def headline_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(HEADLINE_PREFIX)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        asked = {*data.get("outcome_instruments", []), *data.get("session_instruments", [])}
+        choices = {
+            name.removeprefix(HEADLINE_PREFIX): data.pop(name)
+            for name in list(data)
+            if name.startswith(HEADLINE_PREFIX)
+        }
+        # Only the instruments the course asks for; a blank takes the default.
+        data["headline_scores"] = {
+            code: key for code, key in choices.items() if key and code in asked
+        }
+        return data
+
+
 class QuestionnaireForm(forms.Form):
     """One field per item of the instrument; blank items are allowed (the rule decides)."""
 
@@ -91,6 +134,8 @@ class QuestionnaireForm(forms.Form):
     def _field(self, number: int, item: Item) -> forms.Field:
         text = self.instrument.text(item)
         label = text or f"Item {item.id} (text not imported: read it from the clinic's form)"
+        # The message names the item and its exact answers (VISA-A item 7: 0, 4, 7 or 10).
+        refused = f"Item {item.id}: give {item.allowed}, or leave it blank."
         if len(item.options) > MAX_RADIO_OPTIONS:
             return forms.IntegerField(
                 label=label,
@@ -98,6 +143,7 @@ class QuestionnaireForm(forms.Form):
                 min_value=item.low,
                 max_value=item.high,
                 help_text=f"A whole number from {item.low} to {item.high}.",
+                error_messages={"invalid": refused, "min_value": refused, "max_value": refused},
             )
         choices = [(str(o.value), self._option_text(item, o.value)) for o in item.options]
         return forms.TypedChoiceField(
@@ -107,6 +153,7 @@ class QuestionnaireForm(forms.Form):
             required=False,
             empty_value=None,
             widget=forms.RadioSelect(attrs={"class": "scale"}),
+            error_messages={"invalid_choice": refused},
         )
 
     def _option_text(self, item: Item, value: int) -> str:

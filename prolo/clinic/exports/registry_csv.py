@@ -77,6 +77,7 @@ class RegistryRow:
     site_codes: Sequence[str] = field(default_factory=tuple)
     anaesthetics: Sequence[str] = field(default_factory=tuple)  # "lidocaine 0.5%"
     total_volume_ml: Decimal | None = None  # every injection of the signed sessions
+    headline_score: str = ""  # the score key the course chose for the instrument ("pain")
     identity: Identity | None = None
 
 
@@ -121,6 +122,8 @@ COLUMNS = (
     # Added after the first release: at the end, so a loader reading by position still works.
     "anaesthetics",
     "total_volume_ml",
+    # The course's headline score for the instrument: every score column is on it.
+    "headline_score",
 )
 
 
@@ -205,6 +208,7 @@ def cells(row: RegistryRow, *, identified: bool) -> list[Cell]:
         SEPARATOR.join(row.site_codes),
         SEPARATOR.join(row.anaesthetics),
         row.total_volume_ml,
+        row.headline_score,
     ]
     return out
 

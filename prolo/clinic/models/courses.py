@@ -98,6 +98,15 @@ class TreatmentCourse(OutcomeSchedule):
         related_name="+",
         help_text="The stock products the course plans to inject (screened for allergies).",
     )
+    # {instrument code: score key}: which score stands for a multi-score instrument (KOOS
+    # pain, WOMAC total …) in this course's charts, benefit, outcomes page and registry CSV.
+    # Read it through services/questionnaires.py::headline, which falls back to the
+    # instrument's default for the region (courses planned before the choice existed).
+    headline_scores = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The headline score chosen for each multi-score instrument.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -49,6 +49,14 @@ class Item:
     def high(self) -> int:
         return max(self.values)
 
+    @property
+    def allowed(self) -> str:
+        """The allowed answers in words: 'a whole number from 0 to 10', or '0, 4, 7 or 10'."""
+        values = sorted(self.values)
+        if values == list(range(self.low, self.high + 1)):
+            return f"a whole number from {self.low} to {self.high}"
+        return ", ".join(str(v) for v in values[:-1]) + f" or {values[-1]}"
+
 
 @dataclass(frozen=True)
 class Mcid:
@@ -96,7 +104,7 @@ class Instrument:
     items: tuple[Item, ...]
     rule: str  # the key of the scoring rule in scoring.RULES
     subscales: tuple[Subscale, ...]
-    scores: tuple[ScoreSpec, ...]  # the first is the headline score
+    scores: tuple[ScoreSpec, ...]  # in the order shown and exported
     direction: Direction
     recall: str
     recall_unverified: bool
@@ -104,19 +112,34 @@ class Instrument:
     licence: str
     loinc: str | None = None  # the panel code
     notes: tuple[str, ...] = field(default=())
+    # The default headline score of a multi-score instrument ("" = the first score), and
+    # where a region needs another, (region, score key) pairs: see default_headline().
+    headline: str = ""
+    headline_by_region: tuple[tuple[str, str], ...] = ()
+    headline_why: str = ""
 
     @property
     def has_item_text(self) -> bool:
         return all(item.text is not None for item in self.items)
 
     @property
+    def multi_score(self) -> bool:
+        return len(self.scores) > 1
+
+    @property
+    def headline_spec(self) -> ScoreSpec:
+        """The default headline score, whatever the region (the clinic's MCID applies to it)."""
+        return self.score_spec(self.headline or self.scores[0].key)
+
+    @property
     def range(self) -> tuple[Decimal, Decimal]:
-        """The headline score's range."""
-        return self.scores[0].low, self.scores[0].high
+        """The default headline score's range."""
+        return self.headline_spec.low, self.headline_spec.high
 
     @property
     def mcid(self) -> Mcid | None:
-        return self.scores[0].mcid
+        """The default headline score's shipped MCID."""
+        return self.headline_spec.mcid
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
@@ -138,6 +161,13 @@ class Instrument:
             f"The item text of the {self.name} is not shipped with Prolo: the clinic imports "
             f"the official wording under its own licence. {self.licence}"
         )
+
+
+def default_headline(instrument: Instrument, region: str = "") -> ScoreSpec:
+    """The score that stands for the instrument in a course of this region, unless the course
+    chose another (services/questionnaires.py::headline)."""
+    by_region = dict(instrument.headline_by_region)
+    return instrument.score_spec(by_region.get(region) or instrument.headline_spec.key)
 
 
 def options(low: int, high: int, labels: dict[int, str] | None = None) -> tuple[Option, ...]:
@@ -320,16 +350,23 @@ KOOS = Instrument(
     recall="the last week [R79][R80]",
     recall_unverified=False,
     missing=MissingRule(
-        "At least half the items of a subscale answered; the subscale is the mean of those "
-        "answered (a placeholder: take the rule from the KOOS user's guide)",
-        "not in the domain notes",
-        unverified=True,
+        "At least half the items of each subscale answered (pain 5 of 9, symptoms 4 of 7, ADL "
+        "9 of 17, sport/rec 3 of 5, QOL 2 of 4); each subscale is the mean of its own answered "
+        "items, so a missing item takes its subscale's mean",
+        "'KOOS Scoring 2012' (koos.nu), read in a public copy; it replaced the 1998 rule of at "
+        "most 2 missing items per subscale; not in the domain notes' references",
+        unverified=False,
     ),
     licence=(
         "Mapi ePROVIDE lists KOOS 'without copyright', review copy at koos.nu [R82]; one vendor "
         "says commercial or electronic use needs permission [R79]: verify the current terms."
     ),
     loinc="72091-2",
+    headline="pain",
+    headline_why=(
+        "Pain: the KOOS has no total, and pain is what a prolotherapy course sets out to "
+        "relieve (knee OA trials report pain first [R32])."
+    ),
     notes=(
         "Items are scored 0 (no problem) to 4 (extreme problem); the imported text must keep "
         "that order. LOINC codes for the Pain, Sport/Rec and QOL scores exist but are not "
@@ -380,14 +417,22 @@ WOMAC = Instrument(
     recall="the last 48 hours [R73][R74]",
     recall_unverified=False,
     missing=MissingRule(
-        "Pain at least 4 of 5, stiffness 1 of 2, function 14 of 17 answered; a subscale is "
-        "normalised from the mean of its answered items; the total needs every subscale",
-        "recalled from the WOMAC user guide, not retrieved",
+        "At most 1 pain (4 of 5), 1 stiffness (1 of 2) and 3 function (14 of 17) items missing; "
+        "a missing item takes the mean of its own subscale's answered items, and the total is "
+        "the three subscales so filled, summed (÷ 96 × 100); the total needs every subscale",
+        "the WOMAC LK3.1 User Guide's rule as commonly quoted; the guide itself (licensed, "
+        "womac.org) was not retrieved",
         unverified=True,
     ),
     licence=(
         "Proprietary, licence fee: 'Copyright 2004 Nicholas Bellamy All Rights Reserved'; "
         "permission via womac.org [R74][R73][R78]."
+    ),
+    headline="pain",
+    headline_why=(
+        "Pain: the primary outcome of Sit 2020's knee OA trial [R32], and it has an MCID "
+        "(9.7, Ehrich 2000 [R75]); the total has none shipped. Rabago 2013 reported the "
+        "total [R29]: choose it per course to compare with that trial."
     ),
     notes=(
         "Scores are normalised 0–100 (raw ÷ maximum × 100); trials score WOMAC inconsistently "
@@ -616,8 +661,13 @@ FFI = Instrument(
     recall="usually the past week",
     recall_unverified=True,
     missing=MissingRule(
-        "At least half the items of each subscale answered; % = sum ÷ (10 × answered) × 100",
-        "formula from the domain notes (total = sum/230 × 100); the minimum is a placeholder",
+        "At least half the items of each subscale answered (pain 5 of 9, disability 5 of 9, "
+        "activity 3 of 5); a subscale is its sum ÷ (10 × its items answered) × 100, so a "
+        "missing item takes its own subscale's mean; the total is the three subscales so "
+        "filled, summed, ÷ 230 × 100",
+        "subscale rule from Budiman-Mak 1991 via SRALab [R91] ('dividing by the maximum total "
+        "score for the items … applicable'); total sum/230 from the domain notes; the "
+        "half-subscale minimum is a placeholder",
         unverified=True,
     ),
     licence="SRALab lists the FFI as 'Not free' (unverified) [R91]; a revised FFI-R exists [R92].",
@@ -652,9 +702,13 @@ SPADI = Instrument(
     recall="the past week",
     recall_unverified=True,
     missing=MissingRule(
-        "Pain at least 4 of 5 and disability at least 6 of 8 answered (placeholder); "
-        "% = sum ÷ (10 × answered) × 100",
-        "structure from general knowledge (domain notes: verify); minimum not sourced",
+        "Pain at least 4 of 5 and disability at least 6 of 8 answered (placeholder); a "
+        "subscale is its sum ÷ (10 × its items answered) × 100 ('if 1 question missed divide "
+        "by 40'), so a missing item takes its own subscale's mean; the total is the two "
+        "subscales so filled, summed, ÷ 130 × 100",
+        "subscale rule from a public copy of the Roach 1991 scoring sheet; sources differ on "
+        "the total with a missing item (that copy divides the raw sum by 120; others average "
+        "the two subscales); the minimums are not sourced",
         unverified=True,
     ),
     licence="Licence unverified (widely described as free).",

@@ -1,17 +1,20 @@
 """Scoring rules: raw answers in, exact scores out, with the rule version used.
 
 Each rule works from the mean of the answered items of a subscale, so a complete answer set
-gives the published formula exactly and an allowed gap is filled with the subscale's mean:
+gives the published formula exactly and an allowed gap is filled with the mean of its *own*
+subscale (never the mean over every answered item: the manuals impute within the subscale):
 
     single          the one answer                                  (pain NRS, pain VAS)
     psfs            mean of the 3–5 activities rated
     koos            100 − mean × 25, per subscale                   (100 = no problems)
-    womac           mean × 25 per subscale (= raw ÷ max × 100); total over all 24 items
+    womac           mean × 25 per subscale (= raw ÷ max × 100); total = the filled
+                    subscales' sums ÷ 96 × 100
     dash            (mean − 1) × 25                                 (DASH, QuickDASH)
     odi             sum ÷ (5 × sections answered) × 100 = mean × 20
     sum             sum of the items, prorated by count ÷ answered  (VISA-A)
     prtee           pain = sum (0–50); function = sum ÷ 2 (0–50); total = pain + function
-    percent_of_max  sum ÷ (10 × answered) × 100 per subscale and total (FFI, SPADI)
+    percent_of_max  per subscale sum ÷ (10 × answered) × 100; total = the filled subscales'
+                    sums ÷ (10 × items) × 100                       (FFI, SPADI)
 
 Arithmetic is in Fraction, so nothing is lost; the Decimal shown is rounded half-up to two
 places and the exact Fraction is kept beside it.
@@ -33,19 +36,26 @@ RULE_VERSIONS = {
     "single": "1",
     "psfs": "1",
     "koos": "1",
-    "womac": "1",
+    "womac": "2",  # 2: a missing item takes its own subscale's mean in the total
     "dash": "1",
     "odi": "1",
     "sum": "1",
     "prtee": "1",
-    "percent_of_max": "1",
+    "percent_of_max": "2",  # 2: as womac/2
 }
 
 Answers = Mapping[str, int | None]
 
 
 class ScoringError(ValueError):
-    """An answer set that cannot be scored; the message names the item or subscale."""
+    """An answer set that cannot be scored; the message names the item or subscale.
+
+    `field` is the item id, or the subscale key when too few of its items are answered.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -93,23 +103,38 @@ def validate(instrument: Instrument, answers: Answers) -> dict[str, int]:
     for item_id, value in answers.items():
         item = known.get(item_id)
         if item is None:
-            raise ScoringError(f"{instrument.name}: there is no item {item_id!r}.")
+            raise ScoringError(
+                f"{instrument.name}: there is no item {item_id!r}; its items are "
+                f"{item_ids_text(instrument)}.",
+                field=str(item_id),
+            )
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
             raise ScoringError(
-                f"{instrument.name} item {item_id}: {value!r} is not an allowed answer "
-                f"({item.low}–{item.high})."
+                f"{instrument.name} item {item_id}: {value!r} is not an allowed answer; "
+                f"give {item.allowed}, or leave it blank.",
+                field=item_id,
             )
         given[item_id] = value
     return given
+
+
+def item_ids_text(instrument: Instrument) -> str:
+    """'P1–P5, S1–S2, F1–F17': the item ids by subscale, for an error message."""
+    runs = []
+    for subscale in instrument.subscales:
+        first, last = subscale.item_ids[0], subscale.item_ids[-1]
+        runs.append(first if first == last else f"{first}–{last}")
+    return ", ".join(runs)
 
 
 def minimum(subscale: Subscale, overrides: Mapping[str, int] | None) -> int:
     wanted = (overrides or {}).get(subscale.key, subscale.min_answered)
     if not 1 <= wanted <= len(subscale.item_ids):
         raise ScoringError(
-            f"{subscale.name}: the minimum answered must be 1 to {len(subscale.item_ids)}."
+            f"{subscale.name}: the minimum answered must be 1 to {len(subscale.item_ids)}.",
+            field=subscale.key,
         )
     return wanted
 
@@ -125,7 +150,8 @@ def subscale_values(
         if len(values) < needed:
             raise ScoringError(
                 f"{instrument.name} {subscale.name}: {len(values)} of "
-                f"{len(subscale.item_ids)} items answered; at least {needed} are needed."
+                f"{len(subscale.item_ids)} items answered; at least {needed} are needed.",
+                field=subscale.key,
             )
         out[subscale.key] = values
     return out
@@ -135,8 +161,10 @@ def mean(values: list[int]) -> Fraction:
     return Fraction(sum(values), len(values))
 
 
-def everything(parts: dict[str, list[int]]) -> list[int]:
-    return [value for values in parts.values() for value in values]
+def filled_sum(instrument: Instrument, parts: dict[str, list[int]]) -> Fraction:
+    """The sum over every item, each missing item taking the mean of its own subscale."""
+    sizes = {subscale.key: len(subscale.item_ids) for subscale in instrument.subscales}
+    return sum((mean(values) * sizes[key] for key, values in parts.items()), Fraction(0))
 
 
 def rule_single(instrument: Instrument, parts: dict[str, list[int]]) -> dict[str, Fraction]:
@@ -154,7 +182,7 @@ def rule_koos(instrument: Instrument, parts: dict[str, list[int]]) -> dict[str, 
 
 def rule_womac(instrument: Instrument, parts: dict[str, list[int]]) -> dict[str, Fraction]:
     scores = {key: mean(values) * 25 for key, values in parts.items()}
-    return {"total": mean(everything(parts)) * 25, **scores}
+    return {"total": filled_sum(instrument, parts) * 25 / len(instrument.items), **scores}
 
 
 def rule_dash(instrument: Instrument, parts: dict[str, list[int]]) -> dict[str, Fraction]:
@@ -179,7 +207,7 @@ def rule_prtee(instrument: Instrument, parts: dict[str, list[int]]) -> dict[str,
 
 def rule_percent_of_max(instrument: Instrument, parts: dict[str, list[int]]) -> dict[str, Fraction]:
     scores = {key: mean(values) * 10 for key, values in parts.items()}
-    return {"total": mean(everything(parts)) * 10, **scores}
+    return {"total": filled_sum(instrument, parts) * 10 / len(instrument.items), **scores}
 
 
 RULES: dict[str, Callable[[Instrument, dict[str, list[int]]], dict[str, Fraction]]] = {

@@ -22,10 +22,15 @@ from prolo.clinic.models import (
     User,
 )
 from prolo.clinic.models.courses import MAX_INTERVAL_DAYS
+from prolo.clinic.outcomes import schedule
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
-from prolo.clinic.services.questionnaires import SCHEDULE_FIELDS, clean_schedule_fields
+from prolo.clinic.services.questionnaires import (
+    SCHEDULE_FIELDS,
+    clean_headline_scores,
+    clean_schedule_fields,
+)
 from prolo.clinic.services.reminders import reminders_sync
 from prolo.clinic.services.screening import course_stocks_plan, screening_run
 from prolo.lib.dates import NonexistentLocalTime, local_datetime, proposed_session_times
@@ -39,6 +44,7 @@ COURSE_FIELDS = (
     "interval_days",
     "start_date",
     *SCHEDULE_FIELDS,
+    "headline_scores",
 )
 
 
@@ -73,6 +79,7 @@ def course_plan(
     if protocol is not None:
         fields |= _from_protocol(actor, protocol, fields.get("interval_days"))
     fields = clean_schedule_fields(fields)
+    fields["headline_scores"] = _headlines(fields)
     check_practitioner(actor, practitioner)
     if "start_date" in fields:
         check_plausible_date("start_date", fields["start_date"])
@@ -129,7 +136,28 @@ def course_outcomes_set(*, actor: Actor, course: TreatmentCourse, **fields: Any)
     """Change which questionnaires the course asks for, and when (docs/outcomes.md)."""
     require(actor, Perm.PLAN_COURSE)
     changes = clean_schedule_fields(pick(fields, SCHEDULE_FIELDS))
+    changes["headline_scores"] = _headlines({**fields, **changes}, course)
     return update_audited(actor=actor, instance=course, patient=course.patient, changes=changes)
+
+
+def _headlines(fields: Mapping[str, Any], course: TreatmentCourse | None = None) -> dict[str, str]:
+    """The headline score of each multi-score instrument the course measures: the choice
+    given, else the course's earlier choice, else the default for the instrument and region."""
+
+    def current(name: str, default: list[str]) -> list[str]:
+        if name in fields:
+            return list(fields[name] or [])
+        return list(getattr(course, name)) if course is not None else default
+
+    instruments = [
+        *current("outcome_instruments", schedule.default_instruments()),
+        *current("session_instruments", schedule.default_session_instruments()),
+    ]
+    given = fields.get("headline_scores")
+    if given is None and course is not None:
+        given = {c: k for c, k in course.headline_scores.items() if c in instruments}
+    region = fields.get("target_region") or (course.target_region if course else "")
+    return clean_headline_scores(given, instruments, region)
 
 
 def _cancel_open_sessions(actor: Actor, course: TreatmentCourse) -> None:

@@ -49,6 +49,8 @@ from prolo.clinic.services.questionnaires import (
     CourseBenefit,
     clinic_instruments,
     course_benefits,
+    headline,
+    headline_value,
 )
 
 DEFAULT_INSTRUMENT = "pain_nrs"
@@ -165,6 +167,7 @@ class Group:
     condition: str
     course_type: str
     sessions: int | None  # None on the overall row
+    score: str  # the headline score its courses chose ("Pain"), or "" on the overall row
     improved: int
     unchanged: int
     worse: int
@@ -212,13 +215,21 @@ def mcid_label(mcid: Mcid | None) -> str:
 
 def no_mcid_reason(instrument: ClinicInstrument) -> str:
     return (
-        f"{instrument.name} has no MCID for its {instrument.instrument.scores[0].name} score, so "
-        "no course can be called improved or worse. A physician or clinic admin can set the "
-        "clinic's MCID, with its source, in the clinic's instrument settings."
+        f"{instrument.name} has no MCID for its {instrument.instrument.headline_spec.name} "
+        "score, so no course can be called improved or worse. A physician or clinic admin can "
+        "set the clinic's MCID, with its source, in the clinic's instrument settings."
     )
 
 
-def _group(key: tuple[str, str, int | None], outcomes: list[CourseOutcome]) -> Group:
+def has_any_mcid(view: ClinicInstrument) -> bool:
+    """Whether any score a course could choose as headline has an MCID."""
+    return any(view.mcid_for(spec) is not None for spec in view.instrument.scores)
+
+
+GroupKey = tuple[str, str, int | None, str]
+
+
+def _group(key: GroupKey, outcomes: list[CourseOutcome]) -> Group:
     counts = Counter(o.responder for o in outcomes)
     return Group(
         *key,
@@ -228,12 +239,25 @@ def _group(key: tuple[str, str, int | None], outcomes: list[CourseOutcome]) -> G
     )
 
 
+def _score_name(outcome: CourseOutcome) -> str:
+    return outcome.compared.spec.name if outcome.compared else ""
+
+
 def _groups(outcomes: list[CourseOutcome]) -> list[Group]:
-    by_key: dict[tuple[str, str, int | None], list[CourseOutcome]] = {}
+    """By condition, course type, signed sessions and headline score: courses that chose
+    different scores of one instrument are never pooled into one row."""
+    by_key: dict[GroupKey, list[CourseOutcome]] = {}
     for o in outcomes:
-        key = (condition_of(o.course), o.course.get_course_type_display(), o.signed_sessions)
+        course = o.course
+        key = (
+            condition_of(course),
+            course.get_course_type_display(),
+            o.signed_sessions,
+            _score_name(o),
+        )
         by_key.setdefault(key, []).append(o)
-    return [_group(key, by_key[key]) for key in sorted(by_key, key=lambda k: (k[0], k[1], k[2]))]
+    ordered = sorted(by_key, key=lambda k: (k[0], k[1], k[2] or 0, k[3]))
+    return [_group(key, by_key[key]) for key in ordered]
 
 
 def _excluded(outcomes: Iterable[CourseOutcome]) -> list[tuple[Exclusion, int]]:
@@ -259,13 +283,13 @@ def outcome_report(
     filters.check()
     instruments = instruments or clinic_instruments(actor.clinic)
     view = instruments[instrument]
-    if view.mcid is None:
+    if not has_any_mcid(view):
         return Report(view, filters, [], None, [], 0, no_mcid_reason(view))
     signed = Count("sessions", filter=Q(sessions__status=SessionStatus.COMPLETED))
     courses = _courses(actor, filters).select_related("protocol").annotate(signed_count=signed)
     outcomes = [course_outcome(c, c.signed_count, instruments, instrument) for c in courses]
     included = [o for o in outcomes if o.excluded is None]
-    overall = _group(("All courses", "All types", None), included) if included else None
+    overall = _group(("All courses", "All types", None, ""), included) if included else None
     return Report(view, filters, _groups(included), overall, _excluded(outcomes), len(outcomes), "")
 
 
@@ -291,13 +315,15 @@ def age_band(age: int) -> str:
     return f"{low}-{low + 9}"
 
 
-def _score(response: QuestionnaireResponse, start: dt.date) -> Score:
-    return Score(response.score, (response.answered_on - start).days, response.rule_version)
+def _score(response: QuestionnaireResponse, course: TreatmentCourse) -> Score:
+    """The response's value on the course's headline score, days from the course start."""
+    value = headline_value(response, headline(course, response.instrument))
+    return Score(value, (response.answered_on - course.start_date).days, response.rule_version)
 
 
 def _follow_ups(course: TreatmentCourse) -> dict[str, Score]:
     return {
-        r.timepoint: _score(r, course.start_date)
+        r.timepoint: _score(r, course)
         for r in course.responses.all()
         if r.timepoint.startswith("fu-")
     }
@@ -350,7 +376,7 @@ def _result_fields(outcome: CourseOutcome) -> dict[str, Any]:
     compared, responder = outcome.compared, outcome.responder
     result = compared.result if compared else None
     return {
-        "baseline": _score(compared.baseline, outcome.course.start_date) if compared else None,
+        "baseline": _score(compared.baseline, outcome.course) if compared else None,
         "compared_with": compared.latest.timepoint if compared else "",
         "change": result.change.change if result else None,
         "responder": responder.value if responder else "",
@@ -360,7 +386,7 @@ def _result_fields(outcome: CourseOutcome) -> dict[str, Any]:
 
 def _baseline(course: TreatmentCourse) -> Score | None:
     first = next((r for r in course.responses.all() if r.timepoint == "baseline"), None)
-    return _score(first, course.start_date) if first else None
+    return _score(first, course) if first else None
 
 
 def registry_row(
@@ -387,7 +413,8 @@ def registry_row(
         status=course.status,
         planned_sessions=course.planned_sessions,
         instrument=view.code,
-        mcid=mcid_label(view.mcid),
+        headline_score=headline(course, view.code).key,
+        mcid=mcid_label(view.mcid_for(headline(course, view.code))),
         follow_ups=_follow_ups(course),
         adverse_events=count,
         max_grade=grade,

@@ -32,8 +32,16 @@ from prolo.clinic.models import (
 )
 from prolo.clinic.outcomes import schedule as sched
 from prolo.clinic.outcomes.benefit import Benefit, benefit
-from prolo.clinic.outcomes.instruments import INSTRUMENTS, Instrument, Item, Mcid
-from prolo.clinic.outcomes.scoring import ScoringError, score
+from prolo.clinic.outcomes.instruments import (
+    INSTRUMENTS,
+    Instrument,
+    Item,
+    Mcid,
+    ScoreSpec,
+    default_headline,
+)
+from prolo.clinic.outcomes.scoring import Result as ScoreResult
+from prolo.clinic.outcomes.scoring import ScoringError, score, validate
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import Auditor, create_audited
 from prolo.clinic.services.fields import check_plausible_date
@@ -84,16 +92,22 @@ class ClinicInstrument:
 
     @property
     def mcid(self) -> Mcid | None:
-        """The clinic's MCID when it set one, else the shipped one (headline score)."""
+        """The clinic's MCID when it set one, else the shipped one (default headline score)."""
+        return self.mcid_for(self.instrument.headline_spec)
+
+    def mcid_for(self, spec: ScoreSpec) -> Mcid | None:
+        """The MCID of one score: the clinic's own MCID is set for the instrument's default
+        headline score (its settings page names it), so it applies to that score only."""
         setting = self.setting
-        if setting is not None and setting.mcid_points is not None:
+        default = spec.key == self.instrument.headline_spec.key
+        if default and setting is not None and setting.mcid_points is not None:
             return Mcid(
                 points=setting.mcid_points,
                 source=f"Clinic setting: {setting.mcid_source}",
                 unverified=False,
                 percent=setting.mcid_percent,
             )
-        return self.instrument.mcid
+        return spec.mcid
 
 
 def clinic_instruments(clinic: Clinic) -> dict[str, ClinicInstrument]:
@@ -108,6 +122,56 @@ def clinic_instrument(clinic: Clinic, code: str) -> ClinicInstrument:
         raise ValidationError({"instrument": "Choose one of Prolo's instruments."})
     setting = InstrumentSetting.objects.filter(clinic=clinic, instrument=code).first()
     return ClinicInstrument(instrument, setting)
+
+
+# --- The headline score -----------------------------------------------------------------
+
+
+def headline(course: TreatmentCourse | None, code: str) -> ScoreSpec:
+    """The score that stands for an instrument in a course: the course's choice, else the
+    default for the instrument and the course's region.
+
+    The one place every consumer reads it: the progress charts, the course benefit, the
+    outcomes page's responder rates and the registry CSV. No query: it reads the course.
+    """
+    instrument = INSTRUMENTS[code]
+    if course is None:
+        return default_headline(instrument)
+    chosen = (course.headline_scores or {}).get(code)
+    if chosen in {spec.key for spec in instrument.scores}:
+        return instrument.score_spec(chosen)
+    return default_headline(instrument, course.target_region)
+
+
+def headline_value(response: QuestionnaireResponse, spec: ScoreSpec) -> Decimal:
+    return Decimal(response.scores[spec.key])
+
+
+def clean_headline_scores(value: Any, instruments: Iterable[str], region: str) -> dict[str, str]:
+    """{code: score key} for each multi-score instrument of the course: the choices given,
+    checked, and the default for the region where none was given. Errors name the field."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise ValidationError({"headline_scores": "Give {instrument code: score key}."})
+    wanted = [code for code in instruments if code in INSTRUMENTS]
+    for code, key in value.items():
+        if code not in wanted:
+            raise ValidationError(
+                {"headline_scores": f"{code!r} is not one of the course's questionnaires."}
+            )
+        instrument = INSTRUMENTS[code]
+        keys = [spec.key for spec in instrument.scores]
+        if key not in keys:
+            raise ValidationError(
+                {"headline_scores": f"{instrument.name}: choose one of {', '.join(keys)}."}
+            )
+    out = {}
+    for code in wanted:
+        instrument = INSTRUMENTS[code]
+        if instrument.multi_score:
+            out[code] = value.get(code) or default_headline(instrument, region).key
+    return out
 
 
 # --- The schedule ---------------------------------------------------------------------
@@ -230,6 +294,17 @@ def _clean_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[s
     return {item.id: answers.get(item.id) for item in instrument.items}
 
 
+def answers_score(
+    instrument: ClinicInstrument, answers: Mapping[str, Any]
+) -> tuple[dict[str, int | None], ScoreResult]:
+    """Every item of the instrument in order (None when blank) and its scores, under the
+    clinic's missing-item minimums: the one scoring path for saved responses, the API's
+    score endpoint and `manage.py score`. Raises ScoringError naming the item or subscale."""
+    validate(instrument.instrument, answers)  # an unknown item is refused, not dropped
+    cleaned = {item.id: answers.get(item.id) for item in instrument.instrument.items}
+    return cleaned, score(instrument.instrument, cleaned, min_answered=instrument.min_answered)
+
+
 @transaction.atomic
 def questionnaire_record(
     *,
@@ -281,10 +356,10 @@ def _record(
     if answered_on > timezone.localdate():
         raise ValidationError({"answered_on": "The answers cannot be from a future day."})
     clinic_view = clinic_instrument(auditor.clinic, instrument)
-    cleaned = _clean_answers(clinic_view.instrument, answers)
+    _clean_answers(clinic_view.instrument, answers)  # an unknown item, before the time point
     _check_timepoint(course, instrument, timepoint, answered_on)
     try:
-        result = score(clinic_view.instrument, cleaned, min_answered=clinic_view.min_answered)
+        cleaned, result = answers_score(clinic_view, answers)
     except ScoringError as exc:
         raise ValidationError({"answers": str(exc)}) from None
     response = QuestionnaireResponse(
@@ -316,12 +391,26 @@ def _record(
 
 @dataclass(frozen=True)
 class CourseBenefit:
-    """One instrument's change over one course: baseline against the latest later score."""
+    """One instrument's change over one course: baseline against the latest later score,
+    on the course's headline score for the instrument."""
 
     instrument: ClinicInstrument
+    spec: ScoreSpec
     baseline: QuestionnaireResponse
     latest: QuestionnaireResponse
     result: Benefit | None  # None: no MCID for this score, so no responder status
+
+    @property
+    def baseline_value(self) -> Decimal:
+        return headline_value(self.baseline, self.spec)
+
+    @property
+    def latest_value(self) -> Decimal:
+        return headline_value(self.latest, self.spec)
+
+    @property
+    def mcid(self) -> Mcid | None:
+        return self.instrument.mcid_for(self.spec)
 
 
 def course_benefits(
@@ -335,10 +424,11 @@ def course_benefits(
     `follow_up_only` compares with the latest follow-up after the last session (the outcomes
     page), otherwise with the latest score of any kind (the chart's running summary).
     """
-    return benefits_of(course.responses.all(), instruments, follow_up_only=follow_up_only)
+    return benefits_of(course, course.responses.all(), instruments, follow_up_only=follow_up_only)
 
 
 def benefits_of(
+    course: TreatmentCourse,
     responses: Iterable[QuestionnaireResponse],
     instruments: Mapping[str, ClinicInstrument],
     *,
@@ -360,14 +450,20 @@ def benefits_of(
         if baseline is None or not later:
             continue
         latest = max(later, key=lambda r: (r.answered_on, r.pk))
-        view = instruments[code]
-        mcid = view.mcid
+        view, spec = instruments[code], headline(course, code)
+        mcid = view.mcid_for(spec)
         result = (
             None
             if mcid is None
-            else benefit(view.instrument, baseline.score, latest.score, mcid=mcid)
+            else benefit(
+                view.instrument,
+                headline_value(baseline, spec),
+                headline_value(latest, spec),
+                score_key=spec.key,
+                mcid=mcid,
+            )
         )
-        out.append(CourseBenefit(view, baseline, latest, result))
+        out.append(CourseBenefit(view, spec, baseline, latest, result))
     return out
 
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prolo.clinic.outcomes.instruments import INSTRUMENTS, Direction, Instrument
-from prolo.clinic.outcomes.scoring import ScoringError, score
+from prolo.clinic.outcomes.scoring import RULE_VERSIONS, ScoringError, score
 
 D = Decimal
 
@@ -91,7 +91,8 @@ def test_it_scores_known_answer_sets_exactly(code, given_answers, expected):
     result = score(code, given_answers)
     for key, value in expected.items():
         assert result.value(key) == D(value), key
-    assert result.rule_version == f"{code}:{INSTRUMENTS[code].rule}/1"
+    rule = INSTRUMENTS[code].rule
+    assert result.rule_version == f"{code}:{rule}/{RULE_VERSIONS[rule]}"
 
 
 def test_it_keeps_the_exact_fraction_beside_the_rounded_value():
@@ -193,6 +194,82 @@ def test_missing_items_are_filled_with_the_subscale_mean():
     assert score("odi", odi).value("percent") == D(40)
 
 
+# Worked by hand from each manual's rule: a missing item takes the mean of the answered items
+# of its own subscale, so the total counts it at that subscale's level, not at the mean of
+# every answered item.
+
+
+def test_a_missing_womac_pain_item_takes_the_pain_mean_in_the_total():
+    # Pain 4, 4, 4, 4, (missing → 4): pain 20/20; stiffness and function 0. Total 20/96.
+    given_answers = full("womac", P=[4, 4, 4, 4, 0], S=[0, 0], F=[0] * 17) | {"P5": None}
+    result = score("womac", given_answers)
+    assert result.value("pain") == D(100)
+    assert result.value("total") == D("20.83")  # the mean of all 23 answered gave 17.39
+    assert result.score("total").exact == Fraction(20 * 100, 96)
+    assert result.rule_version == "womac:womac/2"
+
+
+def test_a_missing_womac_function_item_takes_the_function_mean():
+    # Function 16 answered, all 2, one missing → 2; pain 0; stiffness 4, 4.
+    # Raw total = 0 + 8 + 17 × 2 = 42 → 42/96 × 100 = 43.75.
+    given_answers = full("womac", P=[0] * 5, S=[4, 4], F=[2] * 17) | {"F17": None}
+    result = score("womac", given_answers)
+    assert result.value("function") == D(50)
+    assert result.value("stiffness") == D(100)
+    assert result.value("total") == D("43.75")
+
+
+def test_womac_refuses_a_second_missing_pain_item():
+    given_answers = every("womac", 1) | {"P1": None, "P2": None}
+    with pytest.raises(ScoringError, match=r"WOMAC LK3\.1 Pain: 3 of 5 items answered"):
+        score("womac", given_answers)
+
+
+def test_a_missing_ffi_item_takes_its_own_subscale_mean():
+    # Pain 8 answered, all 10, P9 missing → 10: pain 90; disability 0; activity 0.
+    # Total = 90/230 × 100 = 39.13 (the mean of all 22 answered gave 80/220 → 36.36).
+    given_answers = full("ffi", P=[10] * 9, D=[0] * 9, A=[0] * 5) | {"P9": None}
+    result = score("ffi", given_answers)
+    assert result.value("pain") == D(100)
+    assert result.value("total") == D("39.13")
+    assert result.rule_version == "ffi:percent_of_max/2"
+
+
+def test_a_missing_spadi_item_takes_its_own_subscale_mean():
+    # Pain 10, 10, 10, 10, (missing → 10) = 50; disability 8 × 0. Total = 50/130 = 38.46
+    # (the mean of all 12 answered gave 40/120 → 33.33).
+    given_answers = full("spadi", P=[10] * 5, D=[0] * 8) | {"P5": None}
+    result = score("spadi", given_answers)
+    assert result.value("pain") == D(100)
+    assert result.value("disability") == D(0)
+    assert result.value("total") == D("38.46")
+
+
+def test_koos_subscales_each_fill_from_their_own_items():
+    # Pain has 4 missing (5 of 9 answered, the 2012 rule), all 4 → pain 0; symptoms all 0 → 100.
+    given_answers: dict[str, int | None] = {**every("koos", 0), **{f"P{n}": 4 for n in range(1, 6)}}
+    given_answers |= {f"P{n}": None for n in range(6, 10)}
+    result = score("koos", given_answers)
+    assert result.value("pain") == D(0)
+    assert result.value("symptoms") == D(100)
+    with pytest.raises(ScoringError, match="Pain: 4 of 9 items answered; at least 5"):
+        score("koos", given_answers | {"P5": None})
+
+
+def test_prtee_subscales_each_fill_from_their_own_items():
+    # Pain 4 answered of 5 (the clinic lowered the minimum), all 10 → 50; function all 0.
+    given_answers = full("prtee", P=[10] * 5, F=[0] * 10) | {"P5": None}
+    result = score("prtee", given_answers, min_answered={"pain": 4})
+    assert result.value("pain") == D(50)
+    assert result.value("total") == D(50)
+
+
+def test_every_rule_states_its_missing_item_source():
+    for instrument in INSTRUMENTS.values():
+        assert instrument.missing.source, instrument.code
+        assert instrument.missing.text, instrument.code
+
+
 def test_the_clinic_can_set_its_own_minimum():
     given_answers = every("dash", 3) | {f"Q{n}": None for n in range(1, 5)}  # 26 of 30
     with pytest.raises(ScoringError, match="26 of 30 items answered; at least 27"):
@@ -212,18 +289,45 @@ def test_psfs_needs_three_activities():
 
 
 @pytest.mark.parametrize(
+    ("code", "item_id"), [(code, item.id) for code, i in INSTRUMENTS.items() for item in i.items]
+)
+def test_every_refusal_names_the_item_and_exactly_its_allowed_answers(code, item_id):
+    item = INSTRUMENTS[code].item(item_id)
+    with pytest.raises(ScoringError) as caught:
+        score(code, {item_id: item.high + 1})
+    message = str(caught.value)
+    assert f"item {item_id}: " in message
+    values = sorted(item.values)
+    if values == list(range(item.low, item.high + 1)):
+        assert f"a whole number from {item.low} to {item.high}" in message
+    else:
+        assert ", ".join(map(str, values[:-1])) + f" or {values[-1]}" in message
+
+
+@pytest.mark.parametrize(
     ("code", "given_answers", "message"),
     [
         ("pain_nrs", {"pain": 11}, "item pain: 11 is not an allowed answer"),
         ("pain_nrs", {"pain": -1}, "item pain: -1"),
         ("pain_vas", {"pain": 101}, "item pain: 101"),
         ("koos", every("koos", 0) | {"P3": 5}, "item P3: 5 is not an allowed answer"),
-        ("dash", every("dash", 1) | {"Q7": 0}, r"item Q7: 0 is not an allowed answer \(1–5\)"),
-        ("visa_a", every("visa_a", 0) | {"Q7": 5}, "item Q7: 5"),
+        (
+            "dash",
+            every("dash", 1) | {"Q7": 0},
+            "item Q7: 0 is not an allowed answer; give a whole number from 1 to 5",
+        ),
+        (
+            "visa_a",
+            every("visa_a", 0) | {"Q7": 5},
+            "item Q7: 5 is not an allowed answer; give 0, 4, 7 or 10",
+        ),
+        ("visa_a", every("visa_a", 0) | {"Q8": 31}, "item Q8: 31 .* from 0 to 30"),
+        ("visa_a", every("visa_a", 0) | {"Q1": 11}, "item Q1: 11 .* from 0 to 10"),
         ("odi", every("odi", 0) | {"S1": 6}, "item S1: 6"),
         ("pain_nrs", {"pain": True}, "item pain: True"),
         ("pain_nrs", {"pain": "3"}, "item pain: '3'"),
-        ("pain_nrs", {"pain": 3, "extra": 1}, "there is no item 'extra'"),
+        ("pain_nrs", {"pain": 3, "extra": 1}, "there is no item 'extra'; its items are pain"),
+        ("womac", {"P6": 1}, "there is no item 'P6'; its items are P1–P5, S1–S2, F1–F17"),
     ],
 )
 def test_it_refuses_answers_that_are_not_options(code, given_answers, message):

@@ -854,6 +854,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "follow-up in 61 months": {"follow_ups": "61m"},
             "follow-up in years": {"follow_ups": "2y"},
             "follow-up 'later'": {"follow_ups": "later"},
+            "a KOOS headline that is no KOOS score": {"headline_koos": "total"},
         },
     ),
     "course-new": Endpoint(
@@ -871,6 +872,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "time 'noon'": {"first_session_time": "noon"},
             "wrong type choice": {"course_type": "snake-oil"},
             "wrong region choice": {"target_region": "moon"},
+            "a KOOS headline that is no KOOS score": {"headline_koos": "total"},
             "evaluation not a number": {"evaluation": "abc"},
             "evaluation that does not exist": {"evaluation": "999999"},
             "another clinic's evaluation": _other_clinics_evaluation,

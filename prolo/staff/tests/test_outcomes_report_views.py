@@ -54,7 +54,7 @@ def test_the_page_shows_the_responder_rate_with_its_interval(five, nora, client_
     low, high = round(interval.low * 100), round(interval.high * 100)
     assert f"60% (3 of 5) {low}–{high}%" in words
     assert "23–88%" in words
-    assert "Knee Hyperosmolar dextrose 1 5 3 1 1" in words
+    assert "Knee Hyperosmolar dextrose 1 Pain (0–10) 5 3 1 1" in words
     assert "6 courses matched the filters; these are not counted: No follow-up yet: 1 course" in (
         words
     )

@@ -15,7 +15,7 @@ from prolo.clinic.models import AuditAction, AuditEvent, InstrumentSetting, Ques
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.questionnaires import questionnaire_record
-from prolo.testing import make_course
+from prolo.testing import make_course, make_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,18 @@ def test_an_answer_out_of_range_names_the_item_and_saves_nothing(alice, pat, cli
         {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), "item_pain": "12"},
     )
     assert response.status_code == 400
-    assert "Select a valid choice. 12 is not one of the available choices." in words(response)
+    assert "Item pain: give a whole number from 0 to 10, or leave it blank." in words(response)
+    assert not QuestionnaireResponse.objects.exists()
+
+
+def test_visa_a_item_7_names_its_four_allowed_answers(alice, pat, client_for):
+    answers = {f"item_{item.id}": "0" for item in INSTRUMENTS["visa_a"].items} | {"item_Q7": "5"}
+    response = client_for(alice).post(
+        new_url(pat, instrument="visa_a"),
+        {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), **answers},
+    )
+    assert response.status_code == 400
+    assert "Item Q7: give 0, 4, 7 or 10, or leave it blank." in words(response)
     assert not QuestionnaireResponse.objects.exists()
 
 
@@ -159,6 +170,53 @@ def test_the_course_page_lists_the_schedule_and_changes_it(alice_actor, alice, p
     )
     assert refused.status_code == 400
     assert "is not a follow-up: write a number of weeks or months" in words(refused)
+
+
+def test_the_course_page_chooses_the_koos_headline_score(alice_actor, alice, pat, client_for):
+    course = make_course(alice_actor, pat, outcome_instruments=["pain_nrs", "koos"])
+    client = client_for(alice)
+    page = client.get(reverse("staff:course-detail", args=[course.code])).content.decode()
+    assert '<option value="pain" selected>Pain</option>' in page  # the knee default, stored
+    url = reverse("staff:course-outcomes", args=[course.code])
+    form = {"outcome_instruments": ["pain_nrs", "koos"], "follow_ups": "6w"}
+    client.post(url, form | {"headline_koos": "qol"})
+    course.refresh_from_db()
+    assert course.headline_scores == {"koos": "qol"}
+    refused = client.post(url, form | {"headline_koos": "total"})
+    assert refused.status_code == 400
+    assert "Select a valid choice. total is not one of the available choices." in words(refused)
+    course.refresh_from_db()
+    assert course.headline_scores == {"koos": "qol"}
+
+
+def test_the_course_form_chooses_the_headline_score(alice_actor, alice, pat, client_for):
+    evaluation = make_evaluation(alice_actor, pat)
+    form = {
+        "evaluation": evaluation.pk,
+        "course_type": "dextrose",
+        "target_region": "knee",
+        "laterality": "left",
+        "targets": "MCL",
+        "planned_sessions": "3",
+        "interval_days": "28",
+        "start_date": timezone.localdate().isoformat(),
+        "first_session_time": "09:00",
+        "practitioner": alice.pk,
+        "outcome_instruments": ["pain_nrs", "koos", "womac"],
+        "follow_ups": "6w",
+        "headline_koos": "symptoms",
+        "headline_womac": "",
+    }
+    client = client_for(alice)
+    url = reverse("staff:course-new", args=[pat.code])
+    assert "Knee injury and Osteoarthritis Outcome Score (KOOS): headline score" in words(
+        client.get(url)
+    )
+    response = client.post(url, form)
+    assert response.status_code == 302, words(response)
+    course = pat.courses.get()
+    # The choice made, and the knee default (pain) where none was made.
+    assert course.headline_scores == {"koos": "symptoms", "womac": "pain"}
 
 
 def test_a_moved_session_moves_its_questionnaire(alice_actor, alice, pat, client_for):

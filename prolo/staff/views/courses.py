@@ -17,7 +17,7 @@ from prolo.lib.forms import parse_uuid, submit
 from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.forms import CourseForm, CourseStatusForm
-from prolo.staff.outcome_forms import OutcomeScheduleForm
+from prolo.staff.outcome_forms import CourseScheduleForm
 from prolo.staff.views.protocols import protocol_initial
 from prolo.staff.views.questionnaires import course_outcomes_context
 
@@ -81,7 +81,7 @@ def course_detail(request: StaffRequest, code: str) -> HttpResponse:
 def course_outcomes(request: StaffRequest, code: str) -> HttpResponse:
     """Change the course's questionnaire schedule; errors re-render the course page."""
     course = get_course(request.actor, code, Perm.PLAN_COURSE)
-    form = OutcomeScheduleForm(request.POST)
+    form = CourseScheduleForm(request.POST)
     if submit(request, form, course_outcomes_set, actor=request.actor, course=course):
         messages.success(request, "Questionnaire schedule saved.")
         return redirect("staff:course-detail", code=course.code)
@@ -93,7 +93,7 @@ def render_course(
     course: TreatmentCourse,
     *,
     status_form: CourseStatusForm | None = None,
-    schedule_form: OutcomeScheduleForm | None = None,
+    schedule_form: CourseScheduleForm | None = None,
 ) -> HttpResponse:
     chart_open(actor=request.actor, patient=course.patient, part=course)
     sessions = course.sessions.select_related("practitioner", "checklist", "note").order_by(

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from prolo.clinic.access import get_patient, get_response
-from prolo.clinic.models import Patient, TreatmentCourse
+from prolo.clinic.models import Patient, QuestionnaireResponse, TreatmentCourse
 from prolo.clinic.outcome_display import course_summary
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.outcomes.schedule import State, timepoint_label
@@ -24,6 +24,8 @@ from prolo.clinic.services.questionnaires import (
     clinic_instruments,
     course_schedule,
     due_list,
+    headline,
+    headline_value,
     questionnaire_record,
     with_schedule_data,
 )
@@ -32,7 +34,7 @@ from prolo.lib.http import StaffRequest
 from prolo.staff.decorators import staff_view
 from prolo.staff.outcome_forms import (
     EXTRA_SLOT,
-    OutcomeScheduleForm,
+    CourseScheduleForm,
     QuestionnaireForm,
     parse_slot,
     slot_value,
@@ -79,7 +81,7 @@ def questionnaire_new(request: StaffRequest, code: str) -> HttpResponse:
         if response is not None:
             messages.success(
                 request,
-                f"{instrument.name} recorded. {_headline(response.instrument, response.score)}.",
+                f"{instrument.name} recorded. {_headline(response)}.",
             )
             return redirect("staff:questionnaire-detail", code=response.code)
     context = {
@@ -116,8 +118,10 @@ def _record(request: StaffRequest, form: QuestionnaireForm, patient: Patient, co
         return None
 
 
-def _headline(instrument: str, score: Any) -> str:
-    return f"{INSTRUMENTS[instrument].scores[0].name}: {score}"
+def _headline(response: QuestionnaireResponse) -> str:
+    """The course's headline score for the instrument, e.g. 'Pain (0–10): 7.00'."""
+    spec = headline(response.course, response.instrument)
+    return f"{spec.name}: {headline_value(response, spec)}"
 
 
 @staff_view()
@@ -164,18 +168,18 @@ def outcomes_due(request: StaffRequest) -> HttpResponse:
 
 
 def course_outcomes_context(
-    request: StaffRequest, course: TreatmentCourse, form: OutcomeScheduleForm | None = None
+    request: StaffRequest, course: TreatmentCourse, form: CourseScheduleForm | None = None
 ) -> dict[str, Any]:
     """The course page's questionnaire schedule, benefit and schedule form.
 
     Three queries: the course with its sessions and responses, and the clinic's settings.
     """
     course = with_schedule_data(TreatmentCourse.objects.filter(pk=course.pk)).get()
-    initial = {name: getattr(course, name) for name in SCHEDULE_FIELDS}
+    initial = {name: getattr(course, name) for name in (*SCHEDULE_FIELDS, "headline_scores")}
     instruments = clinic_instruments(request.actor.clinic)
     return {
         "schedule": course_schedule(course),
         "course_benefit": course_summary(course, course.responses.all(), instruments),
-        "schedule_form": form or OutcomeScheduleForm(initial=initial),
+        "schedule_form": form or CourseScheduleForm(initial=initial),
         "can_record": request.actor.can(Perm.RECORD_OUTCOME),
     }
