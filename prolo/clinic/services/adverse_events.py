@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_day, clinic_today
 from prolo.clinic.models import (
     AdverseEvent,
     AdverseEventType,
@@ -55,9 +56,9 @@ def _check(event: AdverseEvent) -> None:
             errors["injection"] = "Choose an injection given in the chosen session."
     onset = event.onset_date
     if onset is not None:
-        if onset > timezone.localdate():
+        if onset > clinic_today(event.patient.clinic):
             errors["onset_date"] = "The onset date cannot be in the future."
-        elif session is not None and onset < timezone.localdate(session.scheduled_at):
+        elif session is not None and onset < clinic_day(event.patient.clinic, session.scheduled_at):
             errors["onset_date"] = "The onset date cannot be before the session's date."
     if event.event_type == AdverseEventType.OTHER and not event.description.strip():
         errors["description"] = "Describe the event when its type is 'Other'."
