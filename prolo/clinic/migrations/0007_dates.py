@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0006_interop'),
+        ("clinic", "0006_interop"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clinic',
-            name='time_zone',
-            field=models.CharField(default=prolo.clinic.models.accounts.default_time_zone, help_text='An IANA time zone name, e.g. Europe/London.', max_length=64, validators=[prolo.clinic.models.accounts.validate_time_zone]),
+            model_name="clinic",
+            name="time_zone",
+            field=models.CharField(
+                default=prolo.clinic.models.accounts.default_time_zone,
+                help_text="An IANA time zone name, e.g. Europe/London.",
+                max_length=64,
+                validators=[prolo.clinic.models.accounts.validate_time_zone],
+            ),
         ),
     ]

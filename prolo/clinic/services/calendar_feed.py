@@ -232,7 +232,7 @@ def feed_ics(dates: PatientDates) -> bytes:
 def session_ics(session: TreatmentSession, clinic: Clinic) -> bytes:
     """One session's .ics: the appointment and, while it is booked, the stop day."""
     settings = settings_for(clinic)
-    appointment = _appointment(session.course, session, settings)
+    appointment = _appointment(session.course, session, settings, clinic_zone(clinic))
     events = appointment_events(appointment, clinic) if appointment else []
     name = _("Appointment at %(clinic)s") % {"clinic": clinic.name}
     return calendar_bytes(events, name=name, stamp=timezone.now(), publish=False)

@@ -279,8 +279,8 @@ def _record(
     (services/portal_outcomes.py). Call inside a transaction, `patient` of auditor's clinic."""
     if course is not None and course.patient_id != patient.pk:
         raise ValidationError({"course": "Choose a course of this patient."})
-    check_plausible_date("answered_on", answered_on, patient.clinic)
-    if answered_on > clinic_today(patient.clinic):
+    check_plausible_date("answered_on", answered_on, auditor.clinic)
+    if answered_on > clinic_today(auditor.clinic):
         raise ValidationError({"answered_on": "The answers cannot be from a future day."})
     clinic_view = clinic_instrument(auditor.clinic, instrument)
     cleaned = _clean_answers(clinic_view.instrument, answers)

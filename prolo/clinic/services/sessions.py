@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prolo.clinic.access import require
-from prolo.clinic.clock import clinic_day, clinic_time, clinic_today
+from prolo.clinic.clock import clinic_day, clinic_today
 from prolo.clinic.models import (
     Amendment,
     AuditAction,
@@ -252,7 +252,7 @@ def note_sign(*, actor: Actor, note: ProcedureNote) -> ProcedureNote:
     if note.is_signed:
         raise ValidationError(
             f"This note was already signed by {note.signed_by.display_name() if note.signed_by else 'someone'} "
-            f"on {clinic_time(actor.clinic, note.signed_at):%d %b %Y %H:%M}."
+            f"on {timezone.localtime(note.signed_at):%d %b %Y %H:%M}."
         )
     refuse_if_closed(session)
     blockers = _sign_blockers(note)

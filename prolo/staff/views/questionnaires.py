@@ -8,9 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from prolo.clinic.access import get_patient, get_response
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import Patient, TreatmentCourse
 from prolo.clinic.outcome_display import course_summary
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
@@ -153,7 +153,7 @@ def questionnaire_detail(request: StaffRequest, code: str) -> HttpResponse:
 
 @staff_view(Perm.VIEW_CLINICAL)
 def outcomes_due(request: StaffRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clinic_today(request.actor.clinic)
     context = {
         "rows": due_list(request.actor, today),
         "today": today,
