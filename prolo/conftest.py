@@ -29,7 +29,7 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from prolo.accounts.middleware import SESSION_CLINIC
 from prolo.clinic.models import Clinic, Membership, Patient, Role, User
@@ -202,6 +202,14 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def still_clock() -> Iterator[None]:
+    """Stop the clock for the test where it is now: a test that builds "today" into a form and
+    then posts it must not see midnight pass in between (a run across midnight, above)."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -73,6 +73,8 @@ from prolo.staff.urls import urlpatterns
 from prolo.testing import actor, add_injection, make_course, make_evaluation
 
 __all__ = ["world"]  # the fixture of test_view_access, shared: one of each record of Pat
+# Forms carry "today" and "tomorrow": each test runs within one day, even across midnight.
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 NUL = "a\x00b"
 LONG = "x" * 10_000
