@@ -4,6 +4,7 @@ by the worker (in this process; test_reminder_worker.py kills and restarts a rea
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from prolo.clinic.clock import clinic_today
-from prolo.clinic.models import Reminder, ReminderKind, ReminderStatus
+from prolo.clinic.models import Clinic, Reminder, ReminderKind, ReminderStatus
 from prolo.clinic.services.courses import course_set_status
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.reminders import reminders_sync, reminders_sync_all
@@ -31,7 +32,9 @@ def in_a_week(clinic):
 
 
 def local(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    """`hour` o'clock on `day` where the cast's clinics work."""
+    zone = Clinic.objects.get(name="Riverside Prolotherapy").time_zone
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(zone))
 
 
 def booked(alice_actor, patient, **overrides):
@@ -234,7 +237,7 @@ def test_a_claim_held_by_a_live_worker_is_left_alone_and_an_expired_one_is_taken
 
 
 def test_the_worker_runs_the_sync_pass_then_sends_what_is_due(alice_actor, pat):
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     with time_machine.travel(local(today, 12), tick=False):
         make_course(alice_actor, pat, start_date=today + dt.timedelta(days=1))
         Worker(sync_every=600, name="test:1").run_once()

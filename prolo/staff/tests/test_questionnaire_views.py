@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from prolo.clinic.models import AuditAction, AuditEvent, InstrumentSetting, QuestionnaireResponse
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
+from prolo.clinic.services.diary import session_day
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.testing import make_course
@@ -166,7 +167,7 @@ def test_a_moved_session_moves_its_questionnaire(alice_actor, alice, pat, client
     session = course.sessions.get(number=2)
     session.scheduled_at += dt.timedelta(days=3)
     session.save()
-    new_day = timezone.localtime(session.scheduled_at).date()
+    new_day = session_day(session)
     page = words(client_for(alice).get(reverse("staff:course-detail", args=[course.code])))
     assert f"{new_day:%a} {new_day.day} {new_day:%b %Y} Before session 2" in page
 
