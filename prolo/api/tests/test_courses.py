@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from prolo.api.tests.conftest import fields_of
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditAction, AuditEvent
 from prolo.testing import make_course
 
@@ -50,7 +51,7 @@ def test_another_clinics_course_is_404(api_for, charlie, alice_actor, pat):
 
 def test_the_schedule_lists_sessions_in_the_range(api_for, rita, alice_actor, pat):
     course = make_course(alice_actor, pat)
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     body = (
         api_for(rita)
         .get("/schedule", start=today.isoformat(), end=(today + dt.timedelta(days=30)).isoformat())

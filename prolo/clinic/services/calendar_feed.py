@@ -101,7 +101,8 @@ def calendar_courses(patients: Iterable[Patient] | Patient) -> QuerySet[Treatmen
         patients = list(patients)
         courses = TreatmentCourse.objects.filter(patient__in=patients)
         # The earliest of their clinics' days: each patient's dates are then cut at their own.
-        today = min((clinic_today(p.clinic) for p in patients), default=timezone.now().date())
+        # (No patients, no courses: any day will do.)
+        today = min((clinic_today(p.clinic) for p in patients), default=dt.date.max)
     courses = courses.filter(course_window(today))
     return with_schedule_data(courses.order_by("start_date", "id"))
 
