@@ -52,7 +52,9 @@ def test_the_list_shows_the_users_tokens_in_this_clinic(client_for, nora, nora_a
 def test_an_expiry_day_ends_the_token_at_the_end_of_that_day(client_for, nora, clinic):
     tomorrow = clinic_today(clinic) + dt.timedelta(days=1)
     _make(client_for(nora), expires_on=tomorrow.isoformat())
-    expires = clinic_time(clinic, ApiToken.objects.get().expires_at)
+    expires_at = ApiToken.objects.get().expires_at
+    assert expires_at is not None
+    expires = clinic_time(clinic, expires_at)
     assert (expires.date(), expires.time()) == (tomorrow + dt.timedelta(days=1), dt.time(0))
 
 
