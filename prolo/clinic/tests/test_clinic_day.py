@@ -167,8 +167,10 @@ def test_the_staff_form_takes_today_and_refuses_tomorrow_on_the_clinics_clock(
     form = {"slot": ":extra", "item_pain": "5"}
     with frozen(zone, MOMENTS[moment]):
         client = client_for(alice, clinic)
+        blank = client.get(url).content.decode()
         tomorrow = client.post(url, form | {"answered_on": str(DAY + dt.timedelta(days=1))})
         today = client.post(url, form | {"answered_on": str(DAY)})
+    assert f'value="{DAY}"' in blank  # "Answered on" starts at the clinic's today
     assert tomorrow.status_code == 400
     assert "future day" in tomorrow.content.decode()
     assert today.status_code == 302

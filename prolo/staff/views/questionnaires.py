@@ -70,7 +70,10 @@ def questionnaire_new(request: StaffRequest, code: str) -> HttpResponse:
     instrument = clinic_instrument(request.actor.clinic, chosen)
     slots, courses = _open_slots(patient, chosen)
     wanted = slot_value(request.GET.get("course", ""), request.GET.get("timepoint", ""))
-    initial = {"slot": wanted if wanted in dict(slots) else slots[0][0]}
+    initial = {
+        "slot": wanted if wanted in dict(slots) else slots[0][0],
+        "answered_on": clinic_today(request.actor.clinic),
+    }
     form = QuestionnaireForm(
         request.POST or None, initial=initial, instrument=instrument, slots=slots
     )
