@@ -12,17 +12,24 @@ view would build; `actor_for(user, clinic=None)` builds one for any membership.
 `client_for(user, clinic=None)` is a test Client already signed in as that user.
 
 Records beyond patients come from the helpers in `prolo/testing.py` (make_course, …).
+
+`PROLO_TEST_CLOCK=2026-12-08T23:50:00Z` starts the run's clock at that instant, ticking, so
+the suite can be run across midnight on purpose (CONTRIBUTING.md). `PROLO_TEST_CLINIC_ZONE`
+puts both cast clinics in that zone instead of settings.TIME_ZONE.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
+from django.conf import settings as django_settings
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from prolo.accounts.middleware import SESSION_CLINIC
 from prolo.clinic.models import Clinic, Membership, Patient, Role, User
@@ -31,6 +38,23 @@ from prolo.clinic.services.patients import patient_register
 from prolo.testing import actor
 
 PASSWORD = "correct horse battery"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the clock at PROLO_TEST_CLOCK (an instant with a zone), before collection."""
+    start = os.environ.get("PROLO_TEST_CLOCK")
+    if not start:
+        return
+    instant = dt.datetime.fromisoformat(start)
+    if instant.tzinfo is None:
+        raise pytest.UsageError("PROLO_TEST_CLOCK needs a zone, e.g. 2026-12-08T23:50:00Z")
+    traveller = time_machine.travel(instant, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def _clinic_zone() -> str:
+    return os.environ.get("PROLO_TEST_CLINIC_ZONE") or str(django_settings.TIME_ZONE)
 
 
 def _staff(
@@ -45,12 +69,12 @@ def _staff(
 
 @pytest.fixture
 def clinic(db: None) -> Clinic:
-    return Clinic.objects.create(name="Riverside Prolotherapy")
+    return Clinic.objects.create(name="Riverside Prolotherapy", time_zone=_clinic_zone())
 
 
 @pytest.fixture
 def other_clinic(db: None) -> Clinic:
-    return Clinic.objects.create(name="Hilltop Pain Clinic")
+    return Clinic.objects.create(name="Hilltop Pain Clinic", time_zone=_clinic_zone())
 
 
 @pytest.fixture
@@ -178,6 +202,14 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def still_clock() -> Iterator[None]:
+    """Stop the clock for the test where it is now: a test that builds "today" into a form and
+    then posts it must not see midnight pass in between (a run across midnight, above)."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     Checklist,
     Clinic,
@@ -49,7 +48,7 @@ def actor(user: User, clinic: Clinic) -> Actor:
 
 def make_evaluation(actor: Actor, patient: Patient, **overrides: Any) -> Evaluation:
     fields: dict[str, Any] = {
-        "evaluated_on": timezone.localdate(),
+        "evaluated_on": clinic_today(actor.clinic),
         "referral_source": "GP referral",
         "presenting_complaint": "Left medial knee pain on stairs and after walking.",
         "pain_onset": "Gradual, after a skiing fall in 2022",
@@ -81,7 +80,7 @@ def make_course(
         "targets": "MCL, pes anserine, medial joint line",
         "planned_sessions": 3,
         "interval_days": 28,
-        "start_date": timezone.localdate(),
+        "start_date": clinic_today(actor.clinic),
         "first_session_time": dt.time(9, 0),
         "practitioner": actor.user,
         "room": "Room 1",
@@ -103,7 +102,7 @@ def complete_checklist(
         weight_kg=weight_kg,
         identity_confirmed=True,
         consent_on_file=True,
-        nsaids_stopped_on=timezone.localdate() - dt.timedelta(days=7),
+        nsaids_stopped_on=clinic_today(actor.clinic) - dt.timedelta(days=7),
         protein_meal=True,
         contraindications_rechecked=True,
         site_marked=True,

@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prolo.clinic.clock import clinic_zone
 from prolo.clinic.models import Membership
 from prolo.clinic.permissions import Actor
 from prolo.lib.http import AuthedHttpRequest
@@ -41,7 +43,11 @@ class IdleTimeoutMiddleware:
 
 
 class ActiveClinicMiddleware:
-    """Attach the clinic the user is working in and their role there (`request.actor`)."""
+    """Attach the clinic the user is working in and their role there (`request.actor`).
+
+    The clinic's time zone is the current one for the request, so pages show and forms read
+    times on its clock; whatever a view activates (the portal, the API) ends with the request.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -57,7 +63,9 @@ class ActiveClinicMiddleware:
                 .order_by("clinic__name", "id")
             )
             req.actor = _choose_actor(req)
-        return self.get_response(request)
+        zone = clinic_zone(req.actor.clinic) if req.actor else None
+        with timezone.override(zone):
+            return self.get_response(request)
 
 
 def _choose_actor(request: AuthedHttpRequest) -> Actor | None:

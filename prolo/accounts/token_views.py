@@ -6,6 +6,7 @@ Staff only (a member of a clinic): a token acts in the clinic the user is workin
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_api_token
-from prolo.clinic.models import ApiToken
+from prolo.clinic.clock import clinic_today, clinic_zone
+from prolo.clinic.models import ApiToken, Clinic
 from prolo.clinic.services.api_tokens import api_token_create, api_token_revoke
 from prolo.lib.dates import local_day_bounds
 from prolo.lib.forms import DateInput, add_service_errors
@@ -37,6 +39,10 @@ class TokenForm(forms.Form):
         "years ahead). Leave empty for a token that works until you revoke it.",
     )
 
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
         if "\x00" in name:
@@ -45,14 +51,15 @@ class TokenForm(forms.Form):
 
     def clean_expires_on(self) -> dt.date | None:
         day: dt.date | None = self.cleaned_data["expires_on"]
-        today = timezone.localdate()
+        today = clinic_today(self.clinic)
         if day is not None and not today <= day <= today + dt.timedelta(days=MAX_EXPIRY_DAYS):
             raise forms.ValidationError("Choose a day from today to two years ahead.")
         return day
 
 
-def _expiry(day: dt.date | None) -> dt.datetime | None:
-    return None if day is None else local_day_bounds(day)[1]
+def _expiry(day: dt.date | None, clinic: Clinic) -> dt.datetime | None:
+    """The end of `day` where the clinic works."""
+    return None if day is None else local_day_bounds(day, clinic_zone(clinic))[1]
 
 
 def _render(
@@ -69,7 +76,7 @@ def _render(
 @staff_view()
 def token_list(request: StaffRequest) -> HttpResponse:
     """GET: the user's tokens in this clinic. POST: make one and show its secret once."""
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, clinic=request.actor.clinic)
     if request.method != "POST":
         return _render(request, form)
     if form.is_valid():
@@ -77,13 +84,13 @@ def token_list(request: StaffRequest) -> HttpResponse:
             token, secret = api_token_create(
                 actor=request.actor,
                 name=form.cleaned_data["name"],
-                expires_at=_expiry(form.cleaned_data["expires_on"]),
+                expires_at=_expiry(form.cleaned_data["expires_on"], request.actor.clinic),
             )
         except forms.ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Token “{token.name}” made.")
-            return _render(request, TokenForm(), secret=secret)
+            return _render(request, TokenForm(clinic=request.actor.clinic), secret=secret)
     return _render(request, form, status=400)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import cast
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import HttpBearer
 
+from prolo.clinic.clock import clinic_zone
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.api_tokens import api_token_authenticate
 
@@ -19,7 +21,11 @@ class ApiTokenAuth(HttpBearer):
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        return api_token_authenticate(token.strip())
+        actor = api_token_authenticate(token.strip())
+        if actor is not None:
+            # The clinic's days and times for this request; ActiveClinicMiddleware resets it.
+            timezone.activate(clinic_zone(actor.clinic))
+        return actor
 
 
 def actor_of(request: HttpRequest) -> Actor:

@@ -19,6 +19,7 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.demo_data import (
     DEMO_PASSWORD,
     HILLTOP,
@@ -355,7 +356,7 @@ def _answer(cast: Cast, course: TreatmentCourse, code: str, timepoint: str) -> N
         instrument=code,
         timepoint=timepoint,
         answers=answers,
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(course.patient.clinic),
     )
 
 
@@ -482,10 +483,11 @@ def _install_consent_documents(physician: Actor, today: dt.date) -> None:
 @transaction.atomic
 def load_demo() -> list[Clinic]:
     """Create the two demo clinics with their staff and patients, as of today."""
-    today = timezone.localdate()
     riverside = clinic_create(
         name=RIVERSIDE, address="Unit 4, Old Tannery Yard, Riverside", phone="020 7946 0123"
     )
+    # Both demo clinics work in the installation's zone (settings.TIME_ZONE), the current one.
+    today = clinic_today(riverside)
     staff = _staff(riverside)
     cast = Cast(
         staff[Role.PHYSICIAN], staff[Role.NURSE], staff[Role.PHYSIOTHERAPIST], staff[Role.RECEPTION]

@@ -51,7 +51,10 @@ def own_courses(me: PatientActor) -> QuerySet[TreatmentCourse]:
 
 
 def own_sessions(me: PatientActor) -> QuerySet[TreatmentSession]:
-    return TreatmentSession.objects.filter(course__patient=me.patient).select_related("course")
+    # The clinic is joined for the session's day (prolo/clinic/clock.py).
+    return TreatmentSession.objects.filter(course__patient=me.patient).select_related(
+        "course__patient__clinic"
+    )
 
 
 def get_own_course(me: PatientActor, code: uuid.UUID | str) -> TreatmentCourse:

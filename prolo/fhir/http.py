@@ -16,8 +16,10 @@ import orjson
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from prolo.clinic.clock import clinic_zone
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.api_tokens import api_token_authenticate
 
@@ -129,6 +131,8 @@ def fhir_endpoint(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
             return response
         req = cast(FhirRequest, request)
         req.actor = actor
+        # Dates without a zone are read as the clinic's (ActiveClinicMiddleware resets it).
+        timezone.activate(clinic_zone(actor.clinic))
         try:
             return view(req, *args, **kwargs)
         except FhirError as error:

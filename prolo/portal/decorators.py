@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
+from prolo.clinic.clock import clinic_clock
 from prolo.clinic.models import PatientAccount
 from prolo.clinic.portal_access import PatientActor
 from prolo.lib.http import PortalRequest
@@ -37,6 +38,7 @@ def patient_view(view: View) -> View:
             patient=account.patient,
             account=account,
         )
-        return view(patient_request, *args, **kwargs)
+        with clinic_clock(account.patient.clinic):
+            return view(patient_request, *args, **kwargs)
 
     return wrapper

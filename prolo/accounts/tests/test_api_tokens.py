@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_time, clinic_today
 from prolo.clinic.models import ApiToken, AuditAction, AuditEvent
 from prolo.clinic.services.api_tokens import api_token_authenticate, api_token_create
 
@@ -49,10 +49,12 @@ def test_the_list_shows_the_users_tokens_in_this_clinic(client_for, nora, nora_a
     assert "Never" in content  # last used, expires
 
 
-def test_an_expiry_day_ends_the_token_at_the_end_of_that_day(client_for, nora):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+def test_an_expiry_day_ends_the_token_at_the_end_of_that_day(client_for, nora, clinic):
+    tomorrow = clinic_today(clinic) + dt.timedelta(days=1)
     _make(client_for(nora), expires_on=tomorrow.isoformat())
-    expires = timezone.localtime(ApiToken.objects.get().expires_at)
+    expires_at = ApiToken.objects.get().expires_at
+    assert expires_at is not None
+    expires = clinic_time(clinic, expires_at)
     assert (expires.date(), expires.time()) == (tomorrow + dt.timedelta(days=1), dt.time(0))
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router
 
 from prolo.api.auth import actor_of
@@ -24,7 +23,8 @@ from prolo.api.schemas import (
     patient_ref,
 )
 from prolo.clinic.access import get_course, require
-from prolo.clinic.models import TreatmentSession
+from prolo.clinic.clock import clinic_today, clinic_zone
+from prolo.clinic.models import Clinic, TreatmentSession
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.fields import check_plausible_date
 from prolo.lib.dates import local_day_bounds
@@ -50,9 +50,9 @@ def course_read(request: HttpRequest, code: uuid.UUID) -> CourseDetailOut:
     )
 
 
-def _check_range(start: dt.date, end: dt.date) -> None:
-    check_plausible_date("start", start)
-    check_plausible_date("end", end)
+def _check_range(start: dt.date, end: dt.date, clinic: Clinic) -> None:
+    check_plausible_date("start", start, clinic)
+    check_plausible_date("end", end, clinic)
     if end < start:
         raise ValidationError({"end": "The end must be on or after the start."})
     if (end - start).days >= MAX_SCHEDULE_DAYS:
@@ -72,14 +72,14 @@ def schedule(
     """The clinic's sessions from `start` to `end` (local days, at most 92), by time."""
     actor = actor_of(request)
     require(actor, Perm.VIEW_SCHEDULE)
-    start = start or timezone.localdate()
+    start = start or clinic_today(actor.clinic)
     end = end or start
-    _check_range(start, end)
+    _check_range(start, end, actor.clinic)
     sessions = (
         TreatmentSession.objects.filter(
             course__patient__clinic=actor.clinic,
-            scheduled_at__gte=local_day_bounds(start)[0],
-            scheduled_at__lt=local_day_bounds(end)[1],
+            scheduled_at__gte=local_day_bounds(start, clinic_zone(actor.clinic))[0],
+            scheduled_at__lt=local_day_bounds(end, clinic_zone(actor.clinic))[1],
         )
         .select_related("course__patient", "practitioner")
         .order_by("scheduled_at", "id")

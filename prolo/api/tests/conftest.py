@@ -8,8 +8,8 @@ from typing import Any
 import orjson
 import pytest
 from django.test import Client
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AdverseEvent, Patient, User
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.adverse_events import adverse_event_report
@@ -67,7 +67,7 @@ def fields_of(response: Any) -> list[str | None]:
 def make_event(actor: Actor, patient: Patient, **overrides: Any) -> AdverseEvent:
     fields: dict[str, Any] = {
         "event_type": "severe_pain",
-        "onset_date": timezone.localdate(),
+        "onset_date": clinic_today(actor.clinic),
         "grade": 2,
         "expectedness": "expected",
     }

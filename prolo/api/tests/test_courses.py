@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from prolo.api.tests.conftest import fields_of
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditAction, AuditEvent
 from prolo.testing import make_course
 
@@ -50,7 +50,7 @@ def test_another_clinics_course_is_404(api_for, charlie, alice_actor, pat):
 
 def test_the_schedule_lists_sessions_in_the_range(api_for, rita, alice_actor, pat):
     course = make_course(alice_actor, pat)
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     body = (
         api_for(rita)
         .get("/schedule", start=today.isoformat(), end=(today + dt.timedelta(days=30)).isoformat())
@@ -84,8 +84,8 @@ def test_a_bad_range_is_422_naming_the_field(api_for, rita, start, end, field):
     assert fields_of(with_range) == [field]
 
 
-def test_the_range_is_at_most_92_days(api_for, rita):
-    today = timezone.localdate()
+def test_the_range_is_at_most_92_days(api_for, rita, clinic):
+    today = clinic_today(clinic)
     response = api_for(rita).get(
         "/schedule", start=today.isoformat(), end=(today + dt.timedelta(days=92)).isoformat()
     )

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from prolo.api.tests.conftest import fields_of
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditAction, AuditEvent, QuestionnaireResponse
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.questionnaires import questionnaire_record
@@ -92,7 +93,7 @@ def test_reception_may_neither_record_nor_read(api_for, rita, nora_actor, pat):
 
 def test_it_lists_a_patients_responses_with_scores(api_for, nora, nora_actor, alice_actor, pat):
     course = make_course(alice_actor, pat)
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     questionnaire_record(
         actor=nora_actor,
         patient=pat,
@@ -123,7 +124,7 @@ def test_it_reads_one_response(api_for, nora, nora_actor, charlie, pat):
         patient=pat,
         instrument="pain_nrs",
         answers={"pain": 4},
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(nora_actor.clinic),
     )
     read = api_for(nora).get(f"/responses/{response.code}")
     assert read.status_code == 200

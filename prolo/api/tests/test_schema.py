@@ -14,13 +14,13 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi import checks
 
 from prolo.api.api import api
 from prolo.api.tests.conftest import make_event
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.services.api_tokens import api_token_create
 from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.testing import make_course
@@ -45,7 +45,7 @@ def records(alice_actor, nora_actor, pat, olga, charlie_actor) -> dict[str, str]
         patient=pat,
         instrument="pain_nrs",
         answers={"pain": 5},
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(alice_actor.clinic),
     )
     make_event(charlie_actor, olga)
     return {

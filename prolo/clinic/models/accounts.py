@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import uuid
+import zoneinfo
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -18,13 +21,39 @@ class User(AbstractUser):
         return f"{self.title} {name}".strip()
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in _zone_names():
+        raise ValidationError(
+            "Choose a time zone by its IANA name, e.g. Europe/London or America/Los_Angeles."
+        )
+
+
+def default_time_zone() -> str:
+    return str(settings.TIME_ZONE)
+
+
 class Clinic(models.Model):
-    """The tenant: every patient record belongs to exactly one clinic."""
+    """The tenant: every patient record belongs to exactly one clinic.
+
+    `time_zone` is where the clinic works: its days (what "today" is for every date rule) and
+    the times its pages show come from it, through prolo/clinic/clock.py.
+    """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="An IANA time zone name, e.g. Europe/London.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_day, clinic_today
 from prolo.clinic.models import (
     AdverseEvent,
     AdverseEventType,
@@ -42,7 +43,7 @@ ADVERSE_EVENT_FIELDS = (
 )
 
 
-def _check(event: AdverseEvent) -> None:
+def _check(event: AdverseEvent, clinic: Clinic) -> None:
     """The rules across fields; each error names the field it is about."""
     errors: dict[str, str] = {}
     session, injection = event.session, event.injection
@@ -55,9 +56,9 @@ def _check(event: AdverseEvent) -> None:
             errors["injection"] = "Choose an injection given in the chosen session."
     onset = event.onset_date
     if onset is not None:
-        if onset > timezone.localdate():
+        if onset > clinic_today(clinic):
             errors["onset_date"] = "The onset date cannot be in the future."
-        elif session is not None and onset < timezone.localdate(session.scheduled_at):
+        elif session is not None and onset < clinic_day(clinic, session.scheduled_at):
             errors["onset_date"] = "The onset date cannot be before the session's date."
     if event.event_type == AdverseEventType.OTHER and not event.description.strip():
         errors["description"] = "Describe the event when its type is 'Other'."
@@ -94,7 +95,7 @@ def adverse_event_report(*, actor: Actor, patient: Patient, **fields: Any) -> Ad
     require(actor, Perm.REPORT_ADVERSE_EVENT)
     fields = pick(fields, ADVERSE_EVENT_FIELDS)
     event = AdverseEvent(patient=patient, reported_by=actor.user, **fields)
-    _check(event)
+    _check(event, actor.clinic)
     return create_audited(actor=actor, instance=event, patient=patient)
 
 
@@ -106,7 +107,7 @@ def adverse_event_update(*, actor: Actor, event: AdverseEvent, **fields: Any) ->
     fields = pick(fields, ADVERSE_EVENT_FIELDS)
     for name, value in fields.items():
         setattr(event, name, value)
-    _check(event)
+    _check(event, actor.clinic)
     # update_audited compares against the stored row, so start from a fresh copy.
     stored = AdverseEvent.objects.get(pk=event.pk)
     return update_audited(actor=actor, instance=stored, patient=stored.patient, changes=fields)

@@ -35,6 +35,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from prolo.clinic.access import patients_for, require
+from prolo.clinic.clock import clinic_clock
 from prolo.clinic.fhir.registry import REGISTRY, ResourceType, Source
 from prolo.clinic.models import (
     AuditAction,
@@ -241,7 +242,8 @@ def run_job(job_id: int) -> bool:
     job = ExportJob.objects.select_related("clinic", "requested_by").get(pk=job_id)
     attempt = job_dir(job) / uuid.uuid4().hex[:12]
     try:
-        output = write_files(job, attempt, lease)
+        with clinic_clock(job.clinic):  # times in the files on the clinic's clock, as on reads
+            output = write_files(job, attempt, lease)
     except LeaseLost:
         shutil.rmtree(attempt, ignore_errors=True)
         return False

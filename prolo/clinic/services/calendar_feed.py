@@ -16,6 +16,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from prolo.clinic.clock import clinic_today, clinic_zone
 from prolo.clinic.exports.ical import Alarm, Event, calendar_bytes
 from prolo.clinic.models import (
     AuditAction,
@@ -84,19 +86,24 @@ class PatientDates:
     questionnaires: tuple[QuestionnaireDue, ...]
 
 
-def course_window() -> Q:
-    """Courses whose dates can still matter: open, or recent enough for a follow-up."""
-    horizon = timezone.localdate() - dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS)
+def course_window(today: dt.date) -> Q:
+    """Courses whose dates can still matter on `today`: open, or recent enough for a follow-up."""
+    horizon = today - dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS)
     return Q(status__in=[CourseStatus.PLANNED, CourseStatus.ACTIVE]) | Q(start_date__gte=horizon)
 
 
 def calendar_courses(patients: Iterable[Patient] | Patient) -> QuerySet[TreatmentCourse]:
     """Those courses of `patients`, with what the schedule reads (3 queries)."""
-    courses = TreatmentCourse.objects.filter(course_window())
     if isinstance(patients, Patient):
-        courses = courses.filter(patient=patients)
+        courses = TreatmentCourse.objects.filter(patient=patients)
+        today = clinic_today(patients.clinic)
     else:
-        courses = courses.filter(patient__in=list(patients))
+        patients = list(patients)
+        courses = TreatmentCourse.objects.filter(patient__in=patients)
+        # The earliest of their clinics' days: each patient's dates are then cut at their own.
+        # (No patients, no courses: any day will do.)
+        today = min((clinic_today(p.clinic) for p in patients), default=dt.date.max)
+    courses = courses.filter(course_window(today))
     return with_schedule_data(courses.order_by("start_date", "id"))
 
 
@@ -107,13 +114,14 @@ def patient_dates(
     today: dt.date | None = None,
 ) -> PatientDates:
     """Appointments and questionnaire dues from PAST_DAYS ago on; no queries (prefetched)."""
-    today = today or timezone.localdate()
+    today = today or clinic_today(patient.clinic)
+    zone = clinic_zone(patient.clinic)
     since = today - dt.timedelta(days=PAST_DAYS)
     appointments: list[Appointment] = []
     dues: list[QuestionnaireDue] = []
     for course in courses:
         for session in course.sessions.all():
-            appointment = _appointment(course, session, settings)
+            appointment = _appointment(course, session, settings, zone)
             if appointment is not None and appointment.at.date() >= since:
                 appointments.append(appointment)
         dues += [d for d in _questionnaires(course, today) if d.due >= since]
@@ -123,11 +131,11 @@ def patient_dates(
 
 
 def _appointment(
-    course: TreatmentCourse, session: TreatmentSession, settings: ClinicSettings
+    course: TreatmentCourse, session: TreatmentSession, settings: ClinicSettings, zone: ZoneInfo
 ) -> Appointment | None:
     if session.status == SessionStatus.CANCELLED:
         return None
-    at = timezone.localtime(session.scheduled_at)
+    at = session.scheduled_at.astimezone(zone)
     stop = None
     if session.status == SessionStatus.SCHEDULED:
         plan = care_plan(course_type=course.course_type, session_at=at, settings=settings)
@@ -225,7 +233,7 @@ def feed_ics(dates: PatientDates) -> bytes:
 def session_ics(session: TreatmentSession, clinic: Clinic) -> bytes:
     """One session's .ics: the appointment and, while it is booked, the stop day."""
     settings = settings_for(clinic)
-    appointment = _appointment(session.course, session, settings)
+    appointment = _appointment(session.course, session, settings, clinic_zone(clinic))
     events = appointment_events(appointment, clinic) if appointment else []
     name = _("Appointment at %(clinic)s") % {"clinic": clinic.name}
     return calendar_bytes(events, name=name, stamp=timezone.now(), publish=False)

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.utils import timezone
-
+from prolo.clinic.clock import clinic_time
 from prolo.clinic.models import Injection, MedicationClass, TreatmentSession
 from prolo.clinic.safety.careplan import CarePlan, care_plan, site_flags
 from prolo.clinic.services.settings import settings_for
@@ -35,7 +34,7 @@ def session_care_plan(
     blood_thinner = patient.medications.filter(active=True, drug_class__in=BLOOD_THINNERS)
     return care_plan(
         course_type=course.course_type,
-        session_at=timezone.localtime(session.scheduled_at),
+        session_at=clinic_time(patient.clinic, session.scheduled_at),
         settings=settings_for(patient.clinic),
         flags=site_flags(sites, course.target_region),
         blood_thinner=blood_thinner.exists(),

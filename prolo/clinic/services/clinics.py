@@ -15,11 +15,23 @@ from prolo.clinic.services.catalogue import clinic_safety_install
 
 
 @transaction.atomic
-def clinic_create(*, name: str, address: str = "", phone: str = "") -> Clinic:
+def clinic_create(*, name: str, address: str = "", phone: str = "", time_zone: str = "") -> Clinic:
+    """A new clinic; without a time zone it works in the installation's (settings.TIME_ZONE)."""
     clinic = Clinic(name=name.strip(), address=address.strip(), phone=phone.strip())
+    if time_zone.strip():
+        clinic.time_zone = time_zone.strip()
     clinic.full_clean()
     clinic.save(force_insert=True)
     clinic_safety_install(clinic=clinic)
+    return clinic
+
+
+@transaction.atomic
+def clinic_time_zone_set(*, clinic: Clinic, time_zone: str) -> Clinic:
+    """Move the clinic to another IANA time zone: its "today" and the times it shows follow."""
+    clinic.time_zone = time_zone.strip()
+    clinic.full_clean(validate_unique=False)
+    clinic.save(update_fields=["time_zone"])
     return clinic
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_zone
 from prolo.clinic.models import (
     CourseStatus,
     Eligibility,
@@ -82,7 +83,7 @@ def course_plan(
     fields["headline_scores"] = _headlines(fields)
     check_practitioner(actor, practitioner)
     if "start_date" in fields:
-        check_plausible_date("start_date", fields["start_date"])
+        check_plausible_date("start_date", fields["start_date"], actor.clinic)
     course = TreatmentCourse(
         patient=patient, evaluation=evaluation, created_by=actor.user, protocol=protocol, **fields
     )
@@ -198,9 +199,10 @@ def _from_protocol(
 
 def _session_times(course: TreatmentCourse, at: dt.time) -> list[dt.datetime]:
     """From the template's weeks (start date + 7 × week days), else every interval_days."""
+    zone = clinic_zone(course.patient.clinic)
     if course.protocol is None:
         return proposed_session_times(
-            course.start_date, at, course.planned_sessions, course.interval_days
+            course.start_date, at, course.planned_sessions, course.interval_days, zone
         )
     days = [course.start_date + dt.timedelta(weeks=w) for w in course.protocol.session_weeks]
-    return [local_datetime(day, at) for day in days]
+    return [local_datetime(day, at, zone) for day in days]

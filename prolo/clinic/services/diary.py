@@ -11,8 +11,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_day, clinic_today
 from prolo.clinic.models import (
     AuditAction,
+    Clinic,
     DiaryEntry,
     DiarySource,
     Injection,
@@ -43,8 +45,9 @@ DIARY_FIELDS = (
 )
 
 
-def session_day(session: TreatmentSession) -> dt.date:
-    return timezone.localtime(session.scheduled_at).date()
+def session_day(session: TreatmentSession, clinic: Clinic | None = None) -> dt.date:
+    """The clinic's date of the session; pass the clinic when it is at hand (no query)."""
+    return clinic_day(clinic or session.course.patient.clinic, session.scheduled_at)
 
 
 def _sites(session: TreatmentSession) -> tuple[bool, bool]:
@@ -69,12 +72,12 @@ def entry_flags(entry: DiaryEntry) -> list[Flag]:
     )
 
 
-def _check_entry(session: TreatmentSession, day: Any) -> None:
+def _check_entry(session: TreatmentSession, day: Any, clinic: Clinic) -> None:
     note = getattr(session, "note", None)
     if note is None or not note.is_signed:
         raise ValidationError("The diary is kept only after a signed session.")
     in_range = isinstance(day, int) and 1 <= day <= DIARY_DAYS
-    if in_range and session_day(session) + dt.timedelta(days=day) > timezone.localdate():
+    if in_range and session_day(session, clinic) + dt.timedelta(days=day) > clinic_today(clinic):
         raise ValidationError({"day": f"Day {day} after this session has not come yet."})
 
 
@@ -108,7 +111,7 @@ def _entry_save(
         .get(pk=session.pk)
     )
     fields = pick(fields, DIARY_FIELDS)
-    _check_entry(session, fields.get("day"))
+    _check_entry(session, fields.get("day"), auditor.clinic)
     patient = session.course.patient
     entry = DiaryEntry(session=session, entered_by=auditor.user, source=source, **fields)
     return create_audited(actor=auditor, instance=entry, patient=patient)

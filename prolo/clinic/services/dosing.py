@@ -16,6 +16,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_day
 from prolo.clinic.models import (
     Anaesthetic,
     AnaestheticLimit,
@@ -245,7 +246,7 @@ def session_dose_summary(
     to save those reads; signing passes nothing, so it reads everything fresh under its lock.
     """
     patient = _patient(session) if patient is None else patient
-    session_day = timezone.localtime(session.scheduled_at).date()
+    session_day = clinic_day(patient.clinic, session.scheduled_at)
     settings = settings_for(patient.clinic_id) if settings is None else settings
     weight = recent_weight(patient, session_day, settings.weight_max_age_days)
     basis = settings.dose_weight_basis
@@ -295,7 +296,7 @@ def session_dose_summary(
 
 
 def _patient(session: TreatmentSession) -> Patient:
-    return Patient.objects.get(courses__sessions=session)
+    return Patient.objects.select_related("clinic").get(courses__sessions=session)
 
 
 def _injections(

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from prolo.clinic.access import require
-from prolo.clinic.models import Evaluation, ImagingStudy, Patient, Structure
+from prolo.clinic.clock import clinic_today
+from prolo.clinic.models import Clinic, Evaluation, ImagingStudy, Patient, Structure
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import pick
@@ -34,7 +34,7 @@ EVALUATION_FIELDS = (
 IMAGING_EXTENSIONS = {"pdf", "jpg", "jpeg", "png", "dcm"}
 
 
-def _check_evaluation(fields: dict[str, Any]) -> None:
+def _check_evaluation(fields: dict[str, Any], clinic: Clinic) -> None:
     structures = fields.get("target_structures")
     if structures is not None:
         unknown = [s for s in structures if s not in Structure.values]
@@ -44,7 +44,7 @@ def _check_evaluation(fields: dict[str, Any]) -> None:
                 {"target_structures": f"Choose at least one target structure from: {allowed}."}
             )
     evaluated_on = fields.get("evaluated_on")
-    if evaluated_on and evaluated_on > timezone.localdate():
+    if evaluated_on and evaluated_on > clinic_today(clinic):
         raise ValidationError({"evaluated_on": "An evaluation cannot be dated in the future."})
 
 
@@ -52,7 +52,7 @@ def _check_evaluation(fields: dict[str, Any]) -> None:
 def evaluation_record(*, actor: Actor, patient: Patient, **fields: Any) -> Evaluation:
     require(actor, Perm.RECORD_EVALUATION)
     fields = pick(fields, EVALUATION_FIELDS)
-    _check_evaluation(fields)
+    _check_evaluation(fields, actor.clinic)
     evaluation = Evaluation(patient=patient, clinician=actor.user, **fields)
     return create_audited(actor=actor, instance=evaluation, patient=patient)
 
@@ -61,7 +61,7 @@ def evaluation_record(*, actor: Actor, patient: Patient, **fields: Any) -> Evalu
 def evaluation_update(*, actor: Actor, evaluation: Evaluation, **fields: Any) -> Evaluation:
     require(actor, Perm.RECORD_EVALUATION)
     fields = pick(fields, EVALUATION_FIELDS)
-    _check_evaluation(fields)
+    _check_evaluation(fields, actor.clinic)
     return update_audited(
         actor=actor, instance=evaluation, patient=evaluation.patient, changes=fields
     )
@@ -91,7 +91,7 @@ def imaging_study_add(
     file: UploadedFile | None = None,
 ) -> ImagingStudy:
     require(actor, Perm.RECORD_EVALUATION)
-    if performed_on > timezone.localdate():
+    if performed_on > clinic_today(actor.clinic):
         raise ValidationError({"performed_on": "An imaging study cannot be dated in the future."})
     _check_upload(file)
     study = ImagingStudy(

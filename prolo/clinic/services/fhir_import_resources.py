@@ -19,9 +19,10 @@ from typing import Any
 import orjson
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
+    Clinic,
     Condition,
     Language,
     Observation,
@@ -194,7 +195,7 @@ def check_patient(actor: Actor, resource: dict[str, Any]) -> Checked:
     born = _day(resource, "birthDate")
     if born is None:
         raise EntryError("birthDate", "birthDate is required: Prolo needs a date of birth.")
-    _check_born(born)
+    _check_born(born, actor.clinic)
     sex = _code_in(resource, "gender", SEXES) if "gender" in resource else Sex.UNKNOWN.value
     email, phone = _telecom(resource)
     code = uuid.uuid4()
@@ -228,8 +229,8 @@ def _name(resource: dict[str, Any]) -> tuple[str, str]:
     return _fits("name.given", given, 100), _fits("name.family", family.strip(), 100)
 
 
-def _check_born(born: dt.date) -> None:
-    today = timezone.localdate()
+def _check_born(born: dt.date, clinic: Clinic) -> None:
+    today = clinic_today(clinic)
     if born > today:
         raise EntryError("birthDate", "birthDate cannot be in the future.")
     if today.year - born.year > OLDEST_PLAUSIBLE_AGE_YEARS:

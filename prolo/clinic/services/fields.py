@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from prolo.clinic.models import Membership, Role, User
+from prolo.clinic.clock import clinic_today
+from prolo.clinic.models import Clinic, Membership, Role, User
 from prolo.clinic.permissions import Actor
 
 
@@ -37,8 +37,8 @@ PLAUSIBLE_YEARS_BACK = 5
 PLAUSIBLE_YEARS_AHEAD = 2
 
 
-def check_plausible_date(field: str, day: dt.date) -> None:
-    today = timezone.localdate()
+def check_plausible_date(field: str, day: dt.date, clinic: Clinic) -> None:
+    today = clinic_today(clinic)
     earliest = today.replace(year=today.year - PLAUSIBLE_YEARS_BACK, day=min(today.day, 28))
     latest = today.replace(year=today.year + PLAUSIBLE_YEARS_AHEAD, day=min(today.day, 28))
     if not earliest <= day <= latest:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_day
 from prolo.clinic.exports.registry_csv import Identity, RegistryRow, Score
 from prolo.clinic.models import (
     AdverseEvent,
@@ -337,7 +338,7 @@ def _treatment(course: TreatmentCourse) -> dict[str, Any]:
     """Reads `course.signed_sessions` (prefetched with notes and injections)."""
     sessions = _signed_sessions(course)
     injections = [i for s in sessions for i in s.note.injections.all()]
-    days = [timezone.localtime(s.scheduled_at).date() for s in sessions]
+    days = [clinic_day(course.patient.clinic, s.scheduled_at) for s in sessions]
     return {
         "signed_sessions": len(sessions),
         "last_session_day": (max(days) - course.start_date).days if days else None,

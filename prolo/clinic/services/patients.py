@@ -7,12 +7,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     Allergy,
     AuditAction,
+    Clinic,
     Condition,
     Medication,
     Patient,
@@ -57,8 +58,8 @@ MEDICATION_FIELDS = ("name", "dose", "drug_class", "active")
 ALLERGY_FIELDS = ("substance", "category", "reaction")
 
 
-def _check_date_of_birth(born: dt.date) -> None:
-    today = timezone.localdate()
+def _check_date_of_birth(born: dt.date, clinic: Clinic) -> None:
+    today = clinic_today(clinic)
     if born > today:
         raise ValidationError({"date_of_birth": "Date of birth cannot be in the future."})
     if today.year - born.year > OLDEST_PLAUSIBLE_AGE_YEARS:
@@ -79,7 +80,7 @@ def _check_mrn_free(actor: Actor, mrn: str, exclude_pk: int | None = None) -> No
 def patient_register(*, actor: Actor, **fields: Any) -> Patient:
     require(actor, Perm.EDIT_DEMOGRAPHICS)
     fields = pick(fields, DEMOGRAPHIC_FIELDS)
-    _check_date_of_birth(fields["date_of_birth"])
+    _check_date_of_birth(fields["date_of_birth"], actor.clinic)
     _check_mrn_free(actor, fields["mrn"])
     patient = Patient(clinic=actor.clinic, **fields)
     return create_audited(actor=actor, instance=patient, patient=patient)
@@ -90,7 +91,7 @@ def patient_update(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
     require(actor, Perm.EDIT_DEMOGRAPHICS)
     fields = pick(fields, DEMOGRAPHIC_FIELDS)
     if "date_of_birth" in fields:
-        _check_date_of_birth(fields["date_of_birth"])
+        _check_date_of_birth(fields["date_of_birth"], actor.clinic)
     if "mrn" in fields:
         _check_mrn_free(actor, fields["mrn"], exclude_pk=patient.pk)
     return update_audited(actor=actor, instance=patient, patient=patient, changes=fields)
@@ -114,8 +115,9 @@ def weight_record(
 ) -> WeightMeasurement:
     """A dated weight, and the height with it when measured (for ideal-weight dosing)."""
     require(actor, Perm.EDIT_HISTORY)
-    measured_on = measured_on or timezone.localdate()
-    if measured_on > timezone.localdate():
+    today = clinic_today(actor.clinic)
+    measured_on = measured_on or today
+    if measured_on > today:
         raise ValidationError({"measured_on": "A weight cannot be measured in the future."})
     weight = WeightMeasurement(
         patient=patient,

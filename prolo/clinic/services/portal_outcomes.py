@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
+    Clinic,
     DiaryEntry,
     DiarySource,
     QuestionnaireResponse,
@@ -87,7 +89,7 @@ class DueItem:
 
 def questionnaires_due(me: PatientActor, today: dt.date | None = None) -> list[DueItem]:
     """The patient's questionnaires due now or within the week, oldest first (4 queries)."""
-    today = today or timezone.localdate()
+    today = today or clinic_today(me.clinic)
     instruments = clinic_instruments(me.clinic)
     rows = [
         DueItem(course, due, instruments[due.instrument])
@@ -132,7 +134,7 @@ def patient_questionnaire_record(
         patient=me.patient,
         instrument=instrument,
         answers=answers,
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(me.clinic),
         course=course,
         timepoint=timepoint,
         source=ResponseSource.PATIENT,
@@ -144,7 +146,7 @@ def patient_questionnaire_record(
 
 def diary_sessions(me: PatientActor, today: dt.date | None = None) -> list[TreatmentSession]:
     """Signed sessions whose 7 diary days are not all past, with their entries (2 queries)."""
-    today = today or timezone.localdate()
+    today = today or clinic_today(me.clinic)
     since = timezone.now() - dt.timedelta(days=DIARY_DAYS + 2)  # a margin for time zones
     sessions = (
         own_sessions(me)
@@ -152,13 +154,14 @@ def diary_sessions(me: PatientActor, today: dt.date | None = None) -> list[Treat
         .prefetch_related("diary_entries")
         .order_by("-scheduled_at")
     )
-    return [s for s in sessions if (today - session_day(s)).days <= DIARY_DAYS]
+    return [s for s in sessions if (today - session_day(s, me.clinic)).days <= DIARY_DAYS]
 
 
 def open_days(session: TreatmentSession, today: dt.date | None = None) -> list[int]:
     """The diary days that have come and are not recorded; reads diary_entries (prefetch)."""
-    today = today or timezone.localdate()
-    last = min(DIARY_DAYS, (today - session_day(session)).days)
+    clinic = session.course.patient.clinic
+    today = today or clinic_today(clinic)
+    last = min(DIARY_DAYS, (today - session_day(session, clinic)).days)
     done = {e.day for e in session.diary_entries.all()}
     return [day for day in range(1, last + 1) if day not in done]
 
@@ -226,14 +229,16 @@ def problem_report(
     patient chose to tell the clinic. Errors name the field; nothing is saved then.
     """
     details = pick({"details": details}, ["details"])["details"]
-    _check_problem(problems, since, pain, details)
+    _check_problem(me.clinic, problems, since, pain, details)
     session = latest_session(me)
     flags = _problem_flags(me, session, problems, pain)
     reason = _problem_reason(problems, since, pain, details)
     return ProblemReport(_add_problem(me, session, reason, flags), tuple(flags))
 
 
-def _check_problem(problems: Sequence[str], since: dt.date, pain: int | None, details: str) -> None:
+def _check_problem(
+    clinic: Clinic, problems: Sequence[str], since: dt.date, pain: int | None, details: str
+) -> None:
     if not problems:
         raise ValidationError({"problems": _("Choose at least one problem.")})
     unknown = [p for p in problems if p not in advice.PROBLEMS]
@@ -244,10 +249,10 @@ def _check_problem(problems: Sequence[str], since: dt.date, pain: int | None, de
     if len(details) > DETAILS_MAX:
         raise ValidationError({"details": _("Keep this to %(n)s characters.") % {"n": DETAILS_MAX}})
     try:
-        check_plausible_date("since", since)
+        check_plausible_date("since", since, clinic)
     except ValidationError:  # a typing slip such as year 0206, in the patient's language
         raise ValidationError({"since": _("Check the year of this date.")}) from None
-    if since > timezone.localdate():
+    if since > clinic_today(clinic):
         raise ValidationError({"since": _("The problem cannot start on a future day.")})
     if pain is not None and not 0 <= pain <= 10:
         raise ValidationError({"pain": _("Choose a number from 0 to 10.")})
@@ -260,7 +265,7 @@ def _problem_flags(
     if session is not None:
         spinal, thoracic = _sites(session)
         flare_days = settings_for(me.clinic).flare_max_days
-        past_flare = (timezone.localdate() - session_day(session)).days > flare_days
+        past_flare = (clinic_today(me.clinic) - session_day(session, me.clinic)).days > flare_days
     return advice.problem_flags(
         problems, pain=pain, spinal=spinal, thoracic=thoracic, past_flare=past_flare
     )

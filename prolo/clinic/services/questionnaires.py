@@ -16,9 +16,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_day, clinic_today
 from prolo.clinic.models import (
     Clinic,
     CourseStatus,
@@ -179,10 +179,11 @@ def clean_headline_scores(value: Any, instruments: Iterable[str], region: str) -
 
 def course_plan(course: TreatmentCourse) -> sched.CoursePlan:
     """The schedule's view of a course; reads `course.sessions.all()` (prefetch it)."""
+    clinic = course.patient.clinic
     slots = [
         sched.SessionSlot(
             number=s.number,
-            day=timezone.localtime(s.scheduled_at).date(),
+            day=clinic_day(clinic, s.scheduled_at),
             signed=s.status == SessionStatus.COMPLETED,
             cancelled=s.status == SessionStatus.CANCELLED,
         )
@@ -204,13 +205,14 @@ def answered(course: TreatmentCourse) -> set[tuple[str, str]]:
 
 
 def course_schedule(course: TreatmentCourse, today: dt.date | None = None) -> list[sched.Due]:
-    today = today or timezone.localdate()
+    today = today or clinic_today(course.patient.clinic)
     return sched.schedule(course_plan(course), answered(course), today)
 
 
 def with_schedule_data(courses: Any) -> Any:
-    """Prefetch what course_schedule() reads: sessions and responses (two queries)."""
-    return courses.prefetch_related(
+    """Prefetch what course_schedule() reads: sessions and responses (two queries), and join
+    the patient's clinic, whose day it is."""
+    return courses.select_related("patient__clinic").prefetch_related(
         Prefetch("sessions", queryset=TreatmentSession.objects.order_by("number")),
         Prefetch("responses", queryset=QuestionnaireResponse.objects.order_by("answered_on", "id")),
     )
@@ -233,7 +235,7 @@ class DueRow:
 def due_list(actor: Actor, today: dt.date | None = None) -> list[DueRow]:
     """The clinic's questionnaires due now or within the week, oldest first (3 queries)."""
     require(actor, Perm.VIEW_CLINICAL)
-    today = today or timezone.localdate()
+    today = today or clinic_today(actor.clinic)
     horizon = today - dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS)
     courses = with_schedule_data(
         TreatmentCourse.objects.filter(patient__clinic=actor.clinic)
@@ -352,8 +354,8 @@ def _record(
     (services/portal_outcomes.py). Call inside a transaction, `patient` of auditor's clinic."""
     if course is not None and course.patient_id != patient.pk:
         raise ValidationError({"course": "Choose a course of this patient."})
-    check_plausible_date("answered_on", answered_on)
-    if answered_on > timezone.localdate():
+    check_plausible_date("answered_on", answered_on, auditor.clinic)
+    if answered_on > clinic_today(auditor.clinic):
         raise ValidationError({"answered_on": "The answers cannot be from a future day."})
     clinic_view = clinic_instrument(auditor.clinic, instrument)
     _clean_answers(clinic_view.instrument, answers)  # an unknown item, before the time point

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from prolo.clinic.clock import clinic_day, clinic_zone
 from prolo.clinic.models import (
     Clinic,
     ClinicSettings,
@@ -90,8 +91,8 @@ def language_of(patient: Patient) -> str:
     return lang if lang in codes else django_settings.LANGUAGE_CODE
 
 
-def _local(day: dt.date, at: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, at))
+def _local(day: dt.date, at: dt.time, clinic: Clinic) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, at), clinic_zone(clinic))
 
 
 def _signature(clinic: Clinic) -> str:
@@ -122,7 +123,7 @@ def _session(a: Appointment, dates: PatientDates, now: dt.datetime) -> Wanted | 
     return Wanted(
         key=f"session-{a.session.code}-{day:%Y%m%d}",
         kind=ReminderKind.SESSION,
-        due_at=_local(day - dt.timedelta(days=1), SESSION_REMINDER_AT),
+        due_at=_local(day - dt.timedelta(days=1), SESSION_REMINDER_AT, clinic),
         subject=_("Reminder: your appointment at %(clinic)s on %(day)s")
         % {"clinic": clinic.name, "day": long_day(day)},
         body=body,
@@ -133,7 +134,7 @@ def _stop_nsaids(a: Appointment, dates: PatientDates, now: dt.datetime) -> Wante
     stop_on, day = a.stop_nsaids_on, a.at.date()
     # None on the session's day itself: a clinic that asks for no stop days, or a booking too
     # late to help. A stop day already past (a late booking) is sent at once: "from today".
-    if stop_on is None or stop_on >= day or timezone.localdate(now) >= day:
+    if stop_on is None or stop_on >= day or clinic_day(dates.clinic, now) >= day:
         return None
     clinic = dates.clinic
     body = "\n\n".join(
@@ -150,7 +151,7 @@ def _stop_nsaids(a: Appointment, dates: PatientDates, now: dt.datetime) -> Wante
     return Wanted(
         key=f"stop_nsaids-{a.session.code}-{stop_on:%Y%m%d}",
         kind=ReminderKind.STOP_NSAIDS,
-        due_at=_local(stop_on, MORNING_REMINDER_AT),
+        due_at=_local(stop_on, MORNING_REMINDER_AT, clinic),
         subject=_("Reminder from %(clinic)s: stop anti-inflammatory medicines today")
         % {"clinic": clinic.name},
         body=body,
@@ -158,7 +159,7 @@ def _stop_nsaids(a: Appointment, dates: PatientDates, now: dt.datetime) -> Wante
 
 
 def _questionnaire(q: QuestionnaireDue, dates: PatientDates, now: dt.datetime) -> Wanted | None:
-    if q.due < timezone.localdate(now):
+    if q.due < clinic_day(dates.clinic, now):
         return None  # overdue ones are on the portal's home page; no nagging by email
     clinic = dates.clinic
     body = "\n\n".join(
@@ -172,7 +173,7 @@ def _questionnaire(q: QuestionnaireDue, dates: PatientDates, now: dt.datetime) -
     return Wanted(
         key=f"questionnaire-{q.course.code}-{q.timepoint}-{q.due:%Y%m%d}",
         kind=ReminderKind.QUESTIONNAIRE,
-        due_at=_local(q.due, MORNING_REMINDER_AT),
+        due_at=_local(q.due, MORNING_REMINDER_AT, clinic),
         subject=_("A short questionnaire from %(clinic)s") % {"clinic": clinic.name},
         body=body,
     )
@@ -220,7 +221,8 @@ def _sync_batch(patients: list[Patient], now: dt.datetime) -> SyncResult:
         to = recipient(patient)
         if not to:
             continue
-        dates = patient_dates(patient, courses[patient.pk], settings[patient.clinic_id])
+        today = clinic_day(patient.clinic, now)
+        dates = patient_dates(patient, courses[patient.pk], settings[patient.clinic_id], today)
         for w in wanted_reminders(dates, now):
             wanted[w.key] = (patient, to, w)
     return _apply(wanted, _existing(patients, set(wanted)))
@@ -291,7 +293,9 @@ def sync_candidates(now: dt.datetime) -> QuerySet[Patient]:
     pending = Reminder.objects.filter(
         patient=OuterRef("pk"), kind__in=SYNCED_KINDS, status=ReminderStatus.PENDING
     )
-    courses = TreatmentCourse.objects.filter(course_window()).values("patient_id")
+    # The earliest day any clinic can be on; each patient is then cut at their clinic's day.
+    earliest = (now - dt.timedelta(days=1)).date()
+    courses = TreatmentCourse.objects.filter(course_window(earliest)).values("patient_id")
     reachable = ~Q(email="") | Q(account__isnull=False)
     return Patient.objects.filter(
         Exists(pending) | (reachable & (Exists(upcoming) | Q(pk__in=courses)))

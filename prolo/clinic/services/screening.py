@@ -20,8 +20,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     AllergyCategory,
     AuditAction,
@@ -245,7 +245,7 @@ def screening_context(
     injections = _injections(session)
     by_hand = [f for i in injections if i.syringe is None for _, f in _hand_entered(i)]
     return ScreeningContext(
-        today=today or timezone.localdate(),
+        today=today or clinic_today(patient.clinic),
         patient=PatientFacts(
             date_of_birth=patient.date_of_birth,
             pregnancy=patient.pregnancy,
@@ -368,7 +368,7 @@ def _evaluate(
         raise PermissionDenied(f"Your role ({actor.role_label}) may not screen patients.")
     if course.patient.clinic_id != actor.clinic.pk:
         raise PermissionDenied("This course belongs to another clinic.")
-    today = timezone.localdate()
+    today = clinic_today(actor.clinic)
     parsed = parse_answers(answers, course_type=course.course_type, today=today)
     reason = pick({"acknowledgement": acknowledgement or ""}, ["acknowledgement"])[
         "acknowledgement"

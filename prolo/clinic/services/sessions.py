@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_day, clinic_today
 from prolo.clinic.models import (
     Amendment,
     AuditAction,
@@ -77,9 +78,9 @@ def session_update(
     session = lock(session.pk)
     refuse_if_closed(session)
     check_practitioner(actor, practitioner)
-    check_plausible_date("scheduled_at", timezone.localtime(scheduled_at).date())
+    check_plausible_date("scheduled_at", clinic_day(actor.clinic, scheduled_at), actor.clinic)
     course_start = session.course.start_date
-    if timezone.localtime(scheduled_at).date() < course_start:
+    if clinic_day(actor.clinic, scheduled_at) < course_start:
         raise ValidationError(
             {
                 "scheduled_at": f"A session cannot be before its course starts ({course_start:%d %b %Y})."
@@ -108,7 +109,7 @@ def checklist_save(
     refuse_if_closed(session)
     patient = session.course.patient
     stopped_on = items.get("nsaids_stopped_on")
-    if stopped_on and stopped_on > timezone.localdate():
+    if stopped_on and stopped_on > clinic_today(actor.clinic):
         raise ValidationError(
             {
                 "nsaids_stopped_on": "The date anti-inflammatories were stopped cannot be in the future."

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import Patient, TreatmentCourse
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.patients import patient_register
@@ -25,7 +24,7 @@ def pain(actor: Actor, course: TreatmentCourse, value: int, timepoint: str) -> N
         instrument="pain_nrs",
         timepoint=timepoint,
         answers={"pain": value},
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(actor.clinic),
     )
 
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent
 from prolo.clinic.services.adverse_events import (
     adverse_event_close,
@@ -19,7 +19,7 @@ from prolo.testing import signed_session
 def _report(actor, patient, **overrides):
     fields = {
         "event_type": "severe_pain",
-        "onset_date": timezone.localdate(),
+        "onset_date": clinic_today(actor.clinic),
         "grade": 2,
         "expectedness": "expected",
     } | overrides
@@ -33,7 +33,9 @@ def test_a_reported_event_is_audited(alice_actor, pat):
 
 def test_an_onset_in_the_future_names_the_onset_date(alice_actor, pat):
     with pytest.raises(ValidationError) as exc:
-        _report(alice_actor, pat, onset_date=timezone.localdate() + dt.timedelta(days=1))
+        _report(
+            alice_actor, pat, onset_date=clinic_today(alice_actor.clinic) + dt.timedelta(days=1)
+        )
     assert "onset_date" in exc.value.message_dict
 
 

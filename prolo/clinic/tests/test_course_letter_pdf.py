@@ -6,8 +6,8 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.exports.pdf import course_letter_pdf
 from prolo.clinic.services.adverse_events import adverse_event_report
 from prolo.clinic.services.courses import course_set_status
@@ -47,7 +47,7 @@ def course(alice_actor, pat):
         patient=pat,
         session=course.sessions.get(number=1),
         event_type="vasovagal",
-        onset_date=timezone.localdate(),
+        onset_date=clinic_today(alice_actor.clinic),
         grade=1,
         serious=False,
         expectedness="expected",

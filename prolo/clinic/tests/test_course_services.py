@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, TreatmentCourse, TreatmentSession
 from prolo.clinic.services.courses import course_set_status
 from prolo.clinic.services.patients import patient_register
@@ -21,7 +22,7 @@ def _nothing_planned():
 
 def test_it_proposes_the_planned_number_of_sessions_at_the_interval(alice_actor, alice, pat):
     # Next year's spring clock change falls inside the course: local time must hold.
-    start = dt.date(timezone.localdate().year + 1, 3, 1)
+    start = dt.date(clinic_today(alice_actor.clinic).year + 1, 3, 1)
 
     course = make_course(alice_actor, pat, start_date=start, planned_sessions=4, interval_days=14)
 

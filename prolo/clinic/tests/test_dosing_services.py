@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     AnaestheticLimit,
     AuditEvent,
@@ -71,7 +72,7 @@ def _settings(clinic, **values):
 def _make_child(alice_actor, session, pat, age: int = 15) -> None:
     """Pat born on 1 January `age` years ago (exactly `age` at today's session), weighed 50 kg;
     under 18, the physician acknowledges the screening's paediatric caution."""
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     type(pat).objects.filter(pk=pat.pk).update(date_of_birth=dt.date(today.year - age, 1, 1))
     caution = {"acknowledgement": "Guardian consents; treated as in the trials"} if age < 18 else {}
     complete_checklist(alice_actor, session, weight_kg=D(50), **caution)
@@ -216,7 +217,7 @@ def test_the_clinic_chooses_when_to_warn(clinic, alice_actor, nora_actor, sessio
 def test_signing_is_blocked_without_a_recent_weight(alice_actor, nora_actor, session, note, pat):
     complete_checklist(nora_actor, session, weight_kg=D(50))
     _lidocaine(alice_actor, note, 1)
-    pat.weights.update(measured_on=timezone.localdate() - dt.timedelta(days=31))
+    pat.weights.update(measured_on=clinic_today(alice_actor.clinic) - dt.timedelta(days=31))
 
     dose = session_dose_summary(session)
     assert dose.weight is None
@@ -231,7 +232,7 @@ def test_the_latest_weight_within_the_clinics_window_counts(
     clinic, alice_actor, nora_actor, session, note, pat
 ):
     _settings(clinic, weight_max_age_days=7)
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     weight_record(
         actor=nora_actor, patient=pat, weight_kg=D(90), measured_on=today - dt.timedelta(8)
     )

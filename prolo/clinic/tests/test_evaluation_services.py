@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, Evaluation, ImagingStudy
 from prolo.clinic.services.evaluations import evaluation_update, imaging_study_add
 from prolo.testing import make_evaluation
@@ -52,7 +52,7 @@ def test_a_nurse_cannot_record_an_evaluation(nora_actor, pat):
 
 def test_it_rejects_an_evaluation_dated_in_the_future(alice_actor, pat):
     with pytest.raises(ValidationError) as exc:
-        make_evaluation(alice_actor, pat, evaluated_on=timezone.localdate() + TOMORROW)
+        make_evaluation(alice_actor, pat, evaluated_on=clinic_today(alice_actor.clinic) + TOMORROW)
 
     assert set(exc.value.message_dict) == {"evaluated_on"}
     assert not Evaluation.objects.exists()
@@ -114,12 +114,14 @@ def test_it_updates_an_evaluation_and_audits_old_and_new(alice_actor, evaluation
 def test_it_rejects_moving_an_evaluation_into_the_future(alice_actor, evaluation):
     with pytest.raises(ValidationError) as exc:
         evaluation_update(
-            actor=alice_actor, evaluation=evaluation, evaluated_on=timezone.localdate() + TOMORROW
+            actor=alice_actor,
+            evaluation=evaluation,
+            evaluated_on=clinic_today(alice_actor.clinic) + TOMORROW,
         )
 
     assert set(exc.value.message_dict) == {"evaluated_on"}
     evaluation.refresh_from_db()
-    assert evaluation.evaluated_on == timezone.localdate()
+    assert evaluation.evaluated_on == clinic_today(alice_actor.clinic)
 
 
 def test_it_adds_an_imaging_study_with_a_stored_file(alice_actor, evaluation, media):
@@ -148,7 +150,7 @@ def test_it_rejects_an_imaging_study_in_the_future(alice_actor, evaluation):
             actor=alice_actor,
             evaluation=evaluation,
             modality="xray",
-            performed_on=timezone.localdate() + TOMORROW,
+            performed_on=clinic_today(alice_actor.clinic) + TOMORROW,
             findings="Normal.",
         )
 

@@ -12,7 +12,7 @@ import re
 
 import icalendar
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from prolo.clinic.exports.ical import Alarm, Event, calendar_bytes
 from prolo.clinic.models import (
@@ -26,6 +26,7 @@ from prolo.clinic.models import (
 from prolo.clinic.services.calendar_feed import dates_for, feed_ics, session_ics
 from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.courses import course_set_status
+from prolo.clinic.services.diary import session_day
 from prolo.clinic.services.patients import condition_add
 from prolo.clinic.sites import SITES_BY_CODE
 from prolo.testing import make_course, signed_session
@@ -172,7 +173,7 @@ def test_the_feed_has_the_sessions_the_stop_days_and_the_questionnaires_with_ala
     # Booked sessions get a stop day, 3 days before by the clinic's default settings.
     for session in sessions[1:]:
         stop = events[f"stop-nsaids-{session.code}@prolo"]
-        local_day = timezone.localtime(session.scheduled_at).date()
+        local_day = session_day(session)
         assert stop.decoded("DTSTART") == local_day - dt.timedelta(days=3)
         assert "stop anti-inflammatory medicines today" in str(stop["SUMMARY"])
     assert f"stop-nsaids-{sessions[0].code}@prolo" not in events  # done: no stop day
@@ -186,7 +187,7 @@ def test_the_stop_day_follows_the_clinics_setting(treated_pat, clinic):
     ClinicSettings.objects.update_or_create(clinic=clinic, defaults={"nsaid_stop_days_before": 7})
     session = TreatmentCourse.objects.get().sessions.get(number=2)
     stop = events_by_uid(feed_ics(dates_for(treated_pat)))[f"stop-nsaids-{session.code}@prolo"]
-    local_day = timezone.localtime(session.scheduled_at).date()
+    local_day = session_day(session)
     assert stop.decoded("DTSTART") == local_day - dt.timedelta(days=7)
 
 

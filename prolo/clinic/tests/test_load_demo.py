@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.demo import DEMO_PASSWORD
 from prolo.clinic.models import (
     Amendment,
@@ -38,7 +39,7 @@ def _stage(patient: Patient) -> str:
 
 
 def _sessions_today(clinic: Clinic) -> list[TreatmentSession]:
-    start, end = local_day_bounds(timezone.localdate())
+    start, end = local_day_bounds(clinic_today(clinic))
     return list(
         TreatmentSession.objects.filter(
             course__patient__clinic=clinic, scheduled_at__gte=start, scheduled_at__lt=end

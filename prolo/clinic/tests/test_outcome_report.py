@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from prolo.clinic.models import AuditEvent, InstrumentSetting
 from prolo.clinic.outcomes.benefit import wilson
 from prolo.clinic.services.adverse_events import adverse_event_report
+from prolo.clinic.services.diary import session_day
 from prolo.clinic.services.outcome_report import (
     Exclusion,
     Group,
@@ -194,7 +195,7 @@ def test_registry_rows_carry_scores_sessions_solutions_sites_and_events(alice_ac
         patient=pat,
         session=session,
         event_type="severe_pain",
-        onset_date=session.scheduled_at.date(),
+        onset_date=session_day(session),
         grade=2,
         expectedness="expected",
     )

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, Patient, WeightMeasurement
 from prolo.clinic.services.patients import (
     allergy_add,
@@ -73,7 +73,7 @@ def test_it_rejects_an_mrn_with_spaces(rita_actor):
 
 
 def test_it_rejects_a_date_of_birth_in_the_future(rita_actor):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clinic_today(rita_actor.clinic) + dt.timedelta(days=1)
 
     with pytest.raises(ValidationError) as exc:
         patient_register(actor=rita_actor, **{**NEW_PATIENT, "date_of_birth": tomorrow})
@@ -154,7 +154,7 @@ def test_it_refuses_history_changes_by_reception(rita_actor, pat):
 def test_it_records_a_weight_for_today_by_default(nora_actor, nora, pat):
     weight = weight_record(actor=nora_actor, patient=pat, weight_kg=Decimal("81.3"))
 
-    assert weight.measured_on == timezone.localdate()
+    assert weight.measured_on == clinic_today(nora_actor.clinic)
     assert weight.recorded_by == nora
     event = AuditEvent.objects.get(object_type="weightmeasurement")
     assert event.changes["weight_kg"] == "81.3"
@@ -175,7 +175,7 @@ def test_it_accepts_weights_at_the_limits(nora_actor, pat, kg):
 
 
 def test_it_rejects_a_weight_measured_in_the_future(nora_actor, pat):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clinic_today(nora_actor.clinic) + dt.timedelta(days=1)
 
     with pytest.raises(ValidationError) as exc:
         weight_record(actor=nora_actor, patient=pat, weight_kg=Decimal(70), measured_on=tomorrow)

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     Anaesthetic,
     AuditAction,
@@ -345,7 +346,7 @@ def test_a_planned_line_prefills_its_solution_and_leaves_unknowns_blank():
 
 
 def test_a_course_from_a_template_has_its_sessions_on_the_templates_weeks(alice_actor, pat, rabago):
-    start = timezone.localdate() + dt.timedelta(days=3)
+    start = clinic_today(alice_actor.clinic) + dt.timedelta(days=3)
     protocol_update(actor=alice_actor, protocol=rabago, session_weeks=[0, 4, 9])
     rabago.refresh_from_db()
     course = make_course(

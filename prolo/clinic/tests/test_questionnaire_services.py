@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, QuestionnaireResponse, TreatmentCourse
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.outcomes.schedule import State
@@ -37,7 +37,7 @@ def test_nrs_is_stored_with_its_score_and_rule_version(alice_actor, pat):
         instrument="pain_nrs",
         timepoint="baseline",
         answers={"pain": 7},
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(alice_actor.clinic),
     )
     assert response.score == Decimal("7.00")
     assert response.rule_version == "pain_nrs:single/1"
@@ -51,7 +51,7 @@ def test_koos_scores_every_subscale(alice_actor, pat):
         patient=pat,
         instrument="koos",
         answers=koos_answers(2),
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(alice_actor.clinic),
     )
     assert response.scores == {k: "50.00" for k in response.scores}
     assert len(response.scores) == 5
@@ -64,7 +64,7 @@ def test_an_answer_outside_the_options_names_the_item_and_saves_nothing(alice_ac
             patient=pat,
             instrument="pain_nrs",
             answers={"pain": 11},
-            answered_on=timezone.localdate(),
+            answered_on=clinic_today(alice_actor.clinic),
         )
     assert "pain" in str(exc.value)
     assert "0–10" in str(exc.value)
@@ -80,7 +80,7 @@ def test_a_time_point_is_recorded_once(alice_actor, pat):
         instrument="pain_nrs",
         timepoint="baseline",
         answers={"pain": 6},
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(alice_actor.clinic),
     )
     questionnaire_record(**kwargs)
     with pytest.raises(ValidationError, match="already recorded"):
@@ -96,7 +96,7 @@ def test_reception_may_not_record(rita, clinic, pat):
             patient=pat,
             instrument="pain_nrs",
             answers={"pain": 3},
-            answered_on=timezone.localdate(),
+            answered_on=clinic_today(clinic),
         )
 
 
@@ -123,7 +123,7 @@ def test_due_list_shows_the_baseline_until_it_is_recorded(alice_actor, pat):
         instrument="pain_nrs",
         timepoint="baseline",
         answers={"pain": 6},
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(alice_actor.clinic),
     )
     assert [r for r in due_list(alice_actor) if r.course == course] == []
 
@@ -135,7 +135,7 @@ def test_future_answers_are_refused(alice_actor, pat):
             patient=pat,
             instrument="pain_nrs",
             answers={"pain": 3},
-            answered_on=timezone.localdate() + dt.timedelta(days=1),
+            answered_on=clinic_today(alice_actor.clinic) + dt.timedelta(days=1),
         )
 
 

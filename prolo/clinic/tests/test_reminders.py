@@ -4,6 +4,7 @@ by the worker (in this process; test_reminder_worker.py kills and restarts a rea
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -11,7 +12,8 @@ from django.core import mail
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from prolo.clinic.models import Reminder, ReminderKind, ReminderStatus
+from prolo.clinic.clock import clinic_today
+from prolo.clinic.models import Clinic, Reminder, ReminderKind, ReminderStatus
 from prolo.clinic.services.courses import course_set_status
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.reminders import reminders_sync, reminders_sync_all
@@ -21,32 +23,42 @@ from prolo.clinic.worker import MAX_ATTEMPTS, Worker, claim
 from prolo.testing import make_course, signed_session
 
 pytestmark = pytest.mark.django_db
-IN_A_WEEK = timezone.localdate() + dt.timedelta(days=7)
+
+
+@pytest.fixture
+def in_a_week(clinic):
+    """A week from the clinic's today, taken when the test runs (not when it is collected)."""
+    return clinic_today(clinic) + dt.timedelta(days=7)
 
 
 def local(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    """`hour` o'clock on `day` where the cast's clinics work."""
+    zone = Clinic.objects.get(name="Riverside Prolotherapy").time_zone
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(zone))
 
 
 def booked(alice_actor, patient, **overrides):
-    return make_course(alice_actor, patient, start_date=IN_A_WEEK, **overrides)
+    start = clinic_today(alice_actor.clinic) + dt.timedelta(days=7)
+    return make_course(alice_actor, patient, start_date=start, **overrides)
 
 
-def test_a_booked_session_gets_a_reminder_the_day_before_and_a_stop_day_email(alice_actor, pat):
+def test_a_booked_session_gets_a_reminder_the_day_before_and_a_stop_day_email(
+    alice_actor, pat, in_a_week
+):
     course = booked(alice_actor, pat, planned_sessions=1)
     result = reminders_sync(patient=pat)
     session = course.sessions.get()
     assert result.created == Reminder.objects.filter(patient=pat).count()
     rows = {r.kind: r for r in Reminder.objects.filter(patient=pat).order_by("-due_at")}
     session_row = rows[ReminderKind.SESSION]
-    assert session_row.due_at == local(IN_A_WEEK - dt.timedelta(days=1), 9)
+    assert session_row.due_at == local(in_a_week - dt.timedelta(days=1), 9)
     assert session_row.to == "pat.fields@example.org"
     assert "Riverside Prolotherapy" in session_row.subject
     assert "09:00" in session_row.body
     assert "Room 1" in session_row.body
-    assert session_row.key == f"session-{session.code}-{IN_A_WEEK:%Y%m%d}"
+    assert session_row.key == f"session-{session.code}-{in_a_week:%Y%m%d}"
     stop_row = rows[ReminderKind.STOP_NSAIDS]
-    assert stop_row.due_at == local(IN_A_WEEK - dt.timedelta(days=3), 8)
+    assert stop_row.due_at == local(in_a_week - dt.timedelta(days=3), 8)
     assert "stop taking anti-inflammatory medicines" in stop_row.body
     assert ReminderKind.QUESTIONNAIRE in rows
 
@@ -73,10 +85,12 @@ def test_a_cancelled_session_cancels_its_pending_reminders(alice_actor, pat):
     assert set(session_rows.values_list("status", flat=True)) == {ReminderStatus.CANCELLED}
 
 
-def test_a_moved_session_gets_a_new_reminder_and_the_old_one_is_cancelled(alice_actor, pat):
+def test_a_moved_session_gets_a_new_reminder_and_the_old_one_is_cancelled(
+    alice_actor, pat, in_a_week
+):
     session = booked(alice_actor, pat, planned_sessions=1).sessions.get()
     reminders_sync(patient=pat)
-    new_day = IN_A_WEEK + dt.timedelta(days=2)
+    new_day = in_a_week + dt.timedelta(days=2)
     session_update(
         actor=alice_actor,
         session=session,
@@ -87,7 +101,7 @@ def test_a_moved_session_gets_a_new_reminder_and_the_old_one_is_cancelled(alice_
     reminders_sync(patient=pat)
     rows = Reminder.objects.filter(kind=ReminderKind.SESSION).order_by("id")
     assert [(r.key[-8:], r.status) for r in rows] == [
-        (f"{IN_A_WEEK:%Y%m%d}", ReminderStatus.CANCELLED),
+        (f"{in_a_week:%Y%m%d}", ReminderStatus.CANCELLED),
         (f"{new_day:%Y%m%d}", ReminderStatus.PENDING),
     ]
     assert "14:00" in rows[1].body
@@ -126,14 +140,14 @@ def test_emails_say_nothing_clinical(alice_actor, pat):
         assert [t for t in terms if t in text.split() or f" {t} " in f" {text} "] == []
 
 
-def test_emails_are_in_the_patients_language(alice_actor, pat):
+def test_emails_are_in_the_patients_language(alice_actor, pat, in_a_week):
     pat.preferred_language = "es"
     pat.save(update_fields=["preferred_language"])
     booked(alice_actor, pat, planned_sessions=1)
     reminders_sync(patient=pat)
     row = Reminder.objects.get(kind=ReminderKind.SESSION)
     with translation.override("es"):
-        spanish_day = date_format(IN_A_WEEK, "l j F Y")
+        spanish_day = date_format(in_a_week, "l j F Y")
     assert spanish_day in row.body
 
 
@@ -223,7 +237,7 @@ def test_a_claim_held_by_a_live_worker_is_left_alone_and_an_expired_one_is_taken
 
 
 def test_the_worker_runs_the_sync_pass_then_sends_what_is_due(alice_actor, pat):
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     with time_machine.travel(local(today, 12), tick=False):
         make_course(alice_actor, pat, start_date=today + dt.timedelta(days=1))
         Worker(sync_every=600, name="test:1").run_once()

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     AuditEvent,
     Checklist,
@@ -328,7 +328,7 @@ def test_morrhuate_planned_is_a_caution(alice_actor, pat, evaluation, catalogue)
 
 
 def test_a_steroid_injection_in_the_future_is_refused_by_its_field(alice_actor, pat, evaluation):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clinic_today(alice_actor.clinic) + dt.timedelta(days=1)
 
     with pytest.raises(ValidationError) as exc:
         _plan(alice_actor, pat, evaluation, answers={"site_steroid_on": tomorrow})
@@ -339,7 +339,7 @@ def test_a_steroid_injection_in_the_future_is_refused_by_its_field(alice_actor, 
 
 
 def test_the_recent_steroid_weeks_are_the_clinics_setting(alice_actor, pat, evaluation, clinic):
-    three_weeks_ago = timezone.localdate() - dt.timedelta(weeks=3)
+    three_weeks_ago = clinic_today(alice_actor.clinic) - dt.timedelta(weeks=3)
     answers = {"site_steroid_on": three_weeks_ago}
     with pytest.raises(ValidationError, match="Recent steroid injection at the site"):
         _plan(alice_actor, pat, evaluation, answers=answers)
@@ -394,7 +394,7 @@ def test_implausible_blood_counts_are_refused_by_their_field(
 
 
 def test_a_patient_of_17_needs_a_paediatric_sign_off(alice_actor, rita_actor):
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     teen = patient_register(
         actor=rita_actor,
         mrn="R-0017",

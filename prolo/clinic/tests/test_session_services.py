@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     Amendment,
     AuditEvent,
@@ -212,7 +212,7 @@ def test_it_rejects_anti_inflammatories_stopped_in_the_future(nora_actor, sessio
             actor=nora_actor,
             session=session,
             weight_kg=Decimal("70"),
-            nsaids_stopped_on=timezone.localdate() + dt.timedelta(days=1),
+            nsaids_stopped_on=clinic_today(nora_actor.clinic) + dt.timedelta(days=1),
         )
 
     assert set(exc.value.message_dict) == {"nsaids_stopped_on"}

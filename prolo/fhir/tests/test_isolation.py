@@ -26,6 +26,7 @@ from prolo.clinic.permissions import Actor
 from prolo.clinic.services import bulk_export
 from prolo.clinic.services.adverse_events import adverse_event_report
 from prolo.clinic.services.api_tokens import api_token_create, api_token_revoke
+from prolo.clinic.services.diary import session_day
 from prolo.clinic.services.patients import condition_add
 from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.clinic.services.shared_documents import shared_document_add
@@ -76,7 +77,7 @@ def build_records(actor: Actor, patient: Patient, marker: str) -> Records:
         patient=patient,
         session=session,
         event_type="severe_pain",
-        onset_date=session.scheduled_at.date(),
+        onset_date=session_day(session),
         grade=2,
         expectedness="expected",
         description=f"{marker} pain after the session",

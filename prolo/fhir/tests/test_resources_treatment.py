@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.fhir.registry import REGISTRY, Resource
 from prolo.clinic.fhir.resources import (  # noqa: F401  (importing registers the types)
     adverse_event,
@@ -123,7 +124,7 @@ def session(alice_actor: Actor, pat: Any) -> TreatmentSession:
         injection=session.note.injections.first(),
         event_type="infection",
         description="Cellulitis at the injection site",
-        onset_date=timezone.localdate(),
+        onset_date=clinic_today(alice_actor.clinic),
         grade=3,
         serious=True,
         seriousness_criteria=["hospitalisation"],
@@ -149,7 +150,7 @@ def hilltop(charlie_actor: Actor, olga: Any, settings: Any, tmp_path: Any) -> Tr
         patient=olga,
         session=session,
         event_type="vasovagal",
-        onset_date=timezone.localdate(),
+        onset_date=clinic_today(charlie_actor.clinic),
         grade=1,
         serious=False,
         expectedness="expected",
@@ -384,7 +385,7 @@ def test_an_adverse_event_maps_grade_seriousness_and_outcome(
     (event,) = alice_api.find("AdverseEvent", patient=str(pat.code))
     assert event["actuality"] == "actual"
     assert event["event"]["text"] == "Infection: Cellulitis at the injection site"
-    assert event["date"] == timezone.localdate().isoformat()
+    assert event["date"] == clinic_today(alice_actor.clinic).isoformat()
     assert event["severity"]["coding"][0]["code"] == "severe"
     assert event["severity"]["text"] == "CTCAE grade 3"
     assert event["seriousness"]["coding"][0]["code"] == "Serious"
@@ -408,7 +409,7 @@ def test_ctcae_grades_become_severities(grade, severity, alice_actor, pat, alice
         actor=alice_actor,
         patient=pat,
         event_type="vasovagal",
-        onset_date=timezone.localdate(),
+        onset_date=clinic_today(alice_actor.clinic),
         grade=grade,
         serious=serious,
         seriousness_criteria=["life_threatening"] if serious else [],
@@ -476,5 +477,5 @@ def test_shared_documents_and_signed_notes_are_document_references(
     assert alice_api.read("DocumentReference", shared.code)["status"] == "superseded"
     assert ids(alice_api.find("DocumentReference", status="superseded")) == {str(shared.code)}
     assert ids(alice_api.find("DocumentReference", status="current")) == {str(session.note.code)}
-    day = timezone.localdate().isoformat()
+    day = clinic_today(alice_actor.clinic).isoformat()
     assert len(alice_api.find("DocumentReference", date=f"ge{day}")) == 2

@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, Invitation, PatientAccount
 from prolo.clinic.services.portal_accounts import (
     MAX_FAILURES_PER_EMAIL,
@@ -36,7 +37,9 @@ def accept(client, token, password=PASSWORD):
 def test_an_invited_patient_sets_a_password_and_sees_their_next_session(
     alice_actor, pat, client, django_capture_on_commit_callbacks
 ):
-    make_course(alice_actor, pat, start_date=timezone.localdate() + dt.timedelta(days=3))
+    make_course(
+        alice_actor, pat, start_date=clinic_today(alice_actor.clinic) + dt.timedelta(days=3)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         issued = invite(alice_actor, pat)
     (email,) = mail.outbox

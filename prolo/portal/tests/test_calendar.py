@@ -10,8 +10,8 @@ import icalendar
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, PatientAccount
 from prolo.clinic.services.patients import patient_register
 from prolo.testing import make_course
@@ -33,7 +33,9 @@ def make_link(client: Client) -> tuple[str, str]:
 def test_a_patient_makes_a_link_that_shows_once_and_opens_without_signing_in(
     patient_client, pat, alice_actor
 ):
-    make_course(alice_actor, pat, start_date=timezone.localdate() + dt.timedelta(days=5))
+    make_course(
+        alice_actor, pat, start_date=clinic_today(alice_actor.clinic) + dt.timedelta(days=5)
+    )
     page = patient_client.get(reverse("portal:calendar")).content.decode()
     assert "Make my calendar link" in page
     assert 'aria-current="page">Calendar' in page
@@ -108,7 +110,9 @@ def test_the_feed_runs_a_constant_number_of_queries(
 
 
 def test_a_patient_downloads_their_own_sessions_file(patient_client, pat, alice_actor):
-    course = make_course(alice_actor, pat, start_date=timezone.localdate() + dt.timedelta(days=5))
+    course = make_course(
+        alice_actor, pat, start_date=clinic_today(alice_actor.clinic) + dt.timedelta(days=5)
+    )
     session = course.sessions.get(number=1)
     page = patient_client.get(reverse("portal:calendar")).content.decode()
     url = reverse("portal:session-ics", args=[session.code])

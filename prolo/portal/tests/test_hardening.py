@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import Reminder, ReminderKind, ReminderStatus
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.portal_accounts import MAX_FAILURES_PER_IP, invitation_send
@@ -76,7 +77,7 @@ def test_behind_a_proxy_the_rate_limit_counts_the_client_not_the_proxy(client, s
 def test_moving_a_session_moves_its_reminder_at_once(
     alice_actor, pat, django_capture_on_commit_callbacks
 ):
-    in_a_week = timezone.localdate() + dt.timedelta(days=7)
+    in_a_week = clinic_today(alice_actor.clinic) + dt.timedelta(days=7)
     session = make_course(alice_actor, pat, start_date=in_a_week, planned_sessions=1).sessions.get()
     reminders_sync(patient=pat)
     new_day = in_a_week + dt.timedelta(days=3)

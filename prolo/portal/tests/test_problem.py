@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, Injection, ReviewTask, TreatmentSession
 from prolo.clinic.outcomes.advice import RULES, Level, advice_level
 from prolo.testing import signed_session
@@ -97,7 +98,7 @@ def test_other_without_saying_what_is_refused_beside_the_field(session, patient_
 
 
 def test_a_future_start_or_no_problem_is_refused(session, patient_client):
-    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (clinic_today(session.course.patient.clinic) + dt.timedelta(days=1)).isoformat()
     response = patient_client.post(PROBLEM, {"problems": ["pain"], "since": tomorrow})
     assert "The problem cannot start on a future day." in response.text
     response = patient_client.post(PROBLEM, report())

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, QuestionnaireResponse
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.questionnaires import questionnaire_record
@@ -81,7 +81,7 @@ def test_a_pain_score_is_one_page_and_stored_as_the_patients_own(course, pat_act
     stored = QuestionnaireResponse.objects.get()
     assert stored.source == "patient"
     assert stored.entered_by == pat_actor.user
-    assert stored.answered_on == timezone.localdate()
+    assert stored.answered_on == clinic_today(pat_actor.clinic)
     assert (stored.course, stored.timepoint) == (course, "baseline")
     audit = AuditEvent.objects.get(object_type="questionnaireresponse")
     assert audit.actor == pat_actor.user
@@ -142,7 +142,7 @@ def test_another_patients_thank_you_page_is_not_found(alice_actor, quinn, patien
         patient=quinn,
         instrument="pain_nrs",
         answers={"pain": 5},
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(alice_actor.clinic),
     )
     url = reverse("portal:questionnaire-done", args=[response.code])
     assert patient_client.get(url).status_code == 404

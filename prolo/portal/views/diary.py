@@ -13,9 +13,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import DiaryEntry, TreatmentSession
 from prolo.clinic.models.outcomes_diary import DIARY_DAYS
 from prolo.clinic.outcomes.advice import Level, advice_level
@@ -46,14 +46,14 @@ def _base(me: PatientActor, nav: str) -> dict[str, Any]:
 
 @patient_view
 def diary(request: PortalRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clinic_today(request.me.clinic)
     sessions = [
         {
             "session": session,
-            "day0": session_day(session),
+            "day0": session_day(session, request.me.clinic),
             "entries": sorted(session.diary_entries.all(), key=lambda e: e.day),
             "open": [
-                (day, session_day(session) + dt.timedelta(days=day))
+                (day, session_day(session, request.me.clinic) + dt.timedelta(days=day))
                 for day in open_days(session, today)
             ],
         }
@@ -68,7 +68,7 @@ def _open_day(me: PatientActor, code: str, day: int) -> TreatmentSession:
     session = get_own_session(me, code)
     if not 1 <= day <= DIARY_DAYS:  # before the date arithmetic: day-99999999 overflows
         raise Http404("No such diary day.")
-    come = session_day(session) + dt.timedelta(days=day) <= timezone.localdate()
+    come = session_day(session, me.clinic) + dt.timedelta(days=day) <= clinic_today(me.clinic)
     if session not in diary_sessions(me) or not come:
         raise Http404("No such diary day.")
     return session
@@ -93,7 +93,7 @@ def diary_day(request: PortalRequest, code: str, day: int) -> HttpResponse:
         "form": form,
         "session": session,
         "day": day,
-        "date": session_day(session) + dt.timedelta(days=day),
+        "date": session_day(session, request.me.clinic) + dt.timedelta(days=day),
         **_base(request.me, "diary"),
     }
     return render(request, "portal/diary_day.html", context, status=400 if form.errors else 200)
@@ -130,7 +130,7 @@ def _advice(session: TreatmentSession | None, flags: list[str]) -> dict[str, Any
 
 @patient_view
 def problem(request: PortalRequest) -> HttpResponse:
-    form = ProblemForm(request.POST or None, initial={"since": timezone.localdate()})
+    form = ProblemForm(request.POST or None, initial={"since": clinic_today(request.me.clinic)})
     if request.method == "POST" and form.is_valid():
         try:
             report = problem_report(me=request.me, **form.cleaned_data)

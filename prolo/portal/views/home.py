@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from prolo.clinic.clock import clinic_day, clinic_time
 from prolo.clinic.models import SessionStatus, TreatmentSession
 from prolo.clinic.portal_access import PatientActor, own_sessions
 from prolo.clinic.safety.careplan import CarePlan
@@ -50,7 +51,7 @@ def _sessions(me: PatientActor) -> QuerySet[TreatmentSession]:
 
 def next_session(me: PatientActor, now: dt.datetime) -> TreatmentSession | None:
     # From the start of today: a session later today, or running late, is still "next".
-    start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_of_today = clinic_time(me.clinic, now).replace(hour=0, minute=0, second=0, microsecond=0)
     upcoming = _sessions(me).filter(
         status=SessionStatus.SCHEDULED, scheduled_at__gte=start_of_today
     )
@@ -65,7 +66,7 @@ def aftercare(me: PatientActor, now: dt.datetime) -> CarePlan | None:
         return None
     plan = session_care_plan(last)
     dates = [item.date for item in plan.after if item.key in AFTERCARE_UNTIL and item.date]
-    return plan if dates and timezone.localtime(now).date() <= max(dates) else None
+    return plan if dates and clinic_day(me.clinic, now) <= max(dates) else None
 
 
 @patient_view

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.exports.pdf import consent_pdf, course_letter_pdf, handout_pdf, pdf_response
 from prolo.clinic.models import AuditAction, Language
 from prolo.clinic.portal_access import get_own_consent, get_own_course, get_own_session
@@ -47,4 +48,4 @@ def course_letter_pdf_download(request: PortalRequest, code: str) -> HttpRespons
     course = get_own_course(me, code)
     audit_log(actor=me, action=AuditAction.VIEW_FILE, obj=course, patient=me.patient)
     pdf = course_letter_pdf(course)
-    return pdf_response(pdf, "course-letter", timezone.localdate().isoformat())
+    return pdf_response(pdf, "course-letter", clinic_today(me.clinic).isoformat())

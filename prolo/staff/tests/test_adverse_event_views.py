@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from prolo.clinic.services.adverse_events import adverse_event_close, adverse_event_report
-from prolo.clinic.services.diary import diary_entry_record
+from prolo.clinic.services.diary import diary_entry_record, session_day
 from prolo.clinic.services.patients import patient_register
 from prolo.staff.views.adverse_events import PAGE_SIZE
 from prolo.testing import signed_session
@@ -41,7 +41,7 @@ def _event(actor, session, grade: int = 2, **fields):
         patient=session.course.patient,
         session=session,
         event_type="severe_pain",
-        onset_date=session.scheduled_at.date(),
+        onset_date=session_day(session),
         grade=grade,
         expectedness="expected",
         **fields,

@@ -28,6 +28,7 @@ from django.urls import URLPattern, reverse
 from django.urls.converters import IntConverter, SlugConverter, UUIDConverter
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     Allergy,
     Amendment,
@@ -72,6 +73,8 @@ from prolo.staff.urls import urlpatterns
 from prolo.testing import actor, add_injection, make_course, make_evaluation
 
 __all__ = ["world"]  # the fixture of test_view_access, shared: one of each record of Pat
+# Forms carry "today" and "tomorrow": each test runs within one day, even across midnight.
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 NUL = "a\x00b"
 LONG = "x" * 10_000
@@ -116,8 +119,9 @@ def _record() -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
+def _today(w: World) -> dt.date:
+    """Today where the clinic works, as the rules see it: never computed when collecting."""
+    return clinic_today(w.actor.clinic)
 
 
 Data = dict[str, Any]
@@ -156,7 +160,7 @@ def _patient_edit_form(w: World) -> Data:
 
 def _evaluation_form(w: World) -> Data:
     return {
-        "evaluated_on": _today().isoformat(),
+        "evaluated_on": _today(w).isoformat(),
         "referral_source": "GP",
         "presenting_complaint": "Lateral elbow pain",
         "pain_onset": "2023",
@@ -186,11 +190,11 @@ def _course_form(w: World) -> Data:
         "targets": "MCL, joint",
         "planned_sessions": "3",
         "interval_days": "28",
-        "start_date": _today().isoformat(),
+        "start_date": _today(w).isoformat(),
         "first_session_time": "09:30",
         "practitioner": w.evaluation.clinician_id,
         "room": "Room 2",
-        "site_steroid_on": (_today() - dt.timedelta(days=200)).isoformat(),
+        "site_steroid_on": (_today(w) - dt.timedelta(days=200)).isoformat(),
         # Pat takes apixaban (the world's medication): a caution the physician acknowledges.
         "acknowledgement": "Apixaban continued; firm pressure at each site.",
         "outcome_instruments": ["pain_nrs", "koos"],
@@ -225,7 +229,7 @@ def _checklist_form(w: World) -> Data:
     return {
         "checklist-identity_confirmed": "on",
         "checklist-consent_on_file": "on",
-        "checklist-nsaids_stopped_on": (_today() - dt.timedelta(days=7)).isoformat(),
+        "checklist-nsaids_stopped_on": (_today(w) - dt.timedelta(days=7)).isoformat(),
         "checklist-protein_meal": "on",
         "checklist-contraindications_rechecked": "on",
         "checklist-weight_kg": "72.5",
@@ -268,7 +272,7 @@ def _adverse_event_form(w: World) -> Data:
         "session": w.signed.pk,
         "event_type": "severe_pain",
         "description": "",
-        "onset_date": _today().isoformat(),
+        "onset_date": _today(w).isoformat(),
         "grade": "2",
         "seriousness_criteria": [],
         "expectedness": "expected",
@@ -299,7 +303,7 @@ def _pending_evaluation(w: World) -> Data:
     pending = Evaluation.objects.create(
         patient=w.patient,
         clinician=w.evaluation.clinician,
-        evaluated_on=_today(),
+        evaluated_on=_today(w),
         presenting_complaint="Hip pain",
         pain_duration_months=3,
         baseline_pain=4,
@@ -614,7 +618,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "history-add weight": Endpoint(
         url=lambda w: reverse("staff:history-add", args=[w.patient.code, "weight"]),
-        valid=lambda w: {"weight-weight_kg": "72.5", "weight-measured_on": _today().isoformat()},
+        valid=lambda w: {"weight-weight_kg": "72.5", "weight-measured_on": _today(w).isoformat()},
         absurd={
             "weight 9999": {"weight-weight_kg": "9999"},
             "weight 0": {"weight-weight_kg": "0"},
@@ -688,7 +692,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         url=lambda w: reverse("staff:evaluation-detail", args=[w.evaluation.code]),
         valid=lambda w: {
             "modality": "xray",
-            "performed_on": _today().isoformat(),
+            "performed_on": _today(w).isoformat(),
             "findings": "KL grade 2",
         },
         absurd={
@@ -812,14 +816,16 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "questionnaire-new": Endpoint(
         url=lambda w: reverse("staff:questionnaire-new", args=[w.patient.code]),
-        valid=lambda w: {"slot": ":extra", "answered_on": _today().isoformat(), "item_pain": "5"},
+        valid=lambda w: {"slot": ":extra", "answered_on": _today(w).isoformat(), "item_pain": "5"},
         absurd={
             "pain 11": {"item_pain": "11"},
             "pain -1": {"item_pain": "-1"},
             "pain 'severe'": {"item_pain": "severe"},
             "pain left blank": {"item_pain": ""},
             **_each("answered_on", BAD_DATES, "answered"),
-            "answered tomorrow": {"answered_on": (_today() + dt.timedelta(days=1)).isoformat()},
+            "answered tomorrow": lambda w: {
+                "answered_on": (_today(w) + dt.timedelta(days=1)).isoformat()
+            },
             "a baseline already recorded": lambda w: {"slot": f"{w.course.code}:baseline"},
             "a time point the course does not have": lambda w: {"slot": f"{w.course.code}:fu-2y"},
             "not a time point": {"slot": "nonsense"},
@@ -831,7 +837,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         valid=lambda w: {
             "slot": ":extra",
-            "answered_on": _today().isoformat(),
+            "answered_on": _today(w).isoformat(),
             **{f"item_{item.id}": "1" for item in INSTRUMENTS["koos"].items},
         },
         absurd={

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditAction, AuditEvent
 from prolo.clinic.safety.careplan import long_date
 from prolo.clinic.services.patients import medication_add
@@ -116,7 +116,9 @@ def test_a_clinic_without_a_phone_still_says_how_to_reach_it(alice_actor, pat, n
 
 
 def test_reception_finds_the_printable_plan_on_the_chart(alice_actor, rita, pat, client_for):
-    course = make_course(alice_actor, pat, start_date=timezone.localdate() + dt.timedelta(days=1))
+    course = make_course(
+        alice_actor, pat, start_date=clinic_today(alice_actor.clinic) + dt.timedelta(days=1)
+    )
     session = course.sessions.get(number=1)
     html = client_for(rita).get(reverse("staff:patient-chart", args=[pat.code])).content
     assert f'href="{reverse("staff:careplan-print", args=[session.code])}"' in html.decode()

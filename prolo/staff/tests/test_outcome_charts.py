@@ -7,8 +7,8 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.services.courses import course_outcomes_set
@@ -28,7 +28,7 @@ def record(actor, patient, course, value, *, timepoint, days_ago, instrument="pa
         instrument=instrument,
         timepoint=timepoint,
         answers={item: value},
-        answered_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        answered_on=clinic_today(actor.clinic) - dt.timedelta(days=days_ago),
     )
 
 
@@ -128,7 +128,7 @@ def test_an_instrument_without_an_mcid_says_so(alice, alice_actor, pat, client_f
             instrument="ffi",
             timepoint=timepoint,
             answers=dict.fromkeys(items, value),
-            answered_on=timezone.localdate() - dt.timedelta(days=days_ago),
+            answered_on=clinic_today(alice_actor.clinic) - dt.timedelta(days=days_ago),
         )
     words = text(chart(client_for(alice), pat))
     assert "No MCID shipped for this score, so no responder status." in words

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, ProtocolTemplate
 from prolo.clinic.safety.protocols import LIBRARY
 from prolo.clinic.services.protocols import protocol_copy, protocol_update
@@ -221,7 +222,7 @@ def test_planning_a_course_with_a_template_books_its_weeks(
     rabago, alice, alice_actor, pat, client_for
 ):
     evaluation = make_evaluation(alice_actor, pat)
-    start = timezone.localdate() + dt.timedelta(days=1)
+    start = clinic_today(alice_actor.clinic) + dt.timedelta(days=1)
     data = {
         "evaluation": evaluation.pk,
         "protocol": rabago.pk,
@@ -253,7 +254,7 @@ def test_with_a_template_the_type_region_and_schedule_may_be_left_blank(
         "protocol": rabago.pk,
         "laterality": "left",
         "targets": "Joint",
-        "start_date": timezone.localdate().isoformat(),
+        "start_date": clinic_today(alice_actor.clinic).isoformat(),
         "first_session_time": "10:00",
     }
     response = client_for(alice).post(reverse("staff:course-new", args=[pat.code]), data)

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.services.patients import allergy_add, medication_add, patient_register
 from prolo.clinic.services.questionnaires import questionnaire_record
@@ -45,7 +45,7 @@ def _answer(actor, patient, course, instrument, timepoint, value) -> None:
         instrument=instrument,
         timepoint=timepoint,
         answers=answers,
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(actor.clinic),
     )
 
 

@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditAction, AuditEvent, InstrumentSetting, QuestionnaireResponse
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
+from prolo.clinic.services.diary import session_day
 from prolo.clinic.services.patients import patient_register
 from prolo.clinic.services.questionnaires import questionnaire_record
 from prolo.testing import make_course, make_evaluation
@@ -44,7 +45,7 @@ def test_a_due_baseline_is_completed_from_the_due_list(alice_actor, alice, pat, 
         link,
         {
             "slot": f"{course.code}:baseline",
-            "answered_on": timezone.localdate().isoformat(),
+            "answered_on": clinic_today(alice_actor.clinic).isoformat(),
             "item_pain": "7",
         },
         follow=True,
@@ -60,7 +61,7 @@ def test_a_due_baseline_is_completed_from_the_due_list(alice_actor, alice, pat, 
 def test_an_answer_out_of_range_names_the_item_and_saves_nothing(alice, pat, client_for):
     response = client_for(alice).post(
         new_url(pat),
-        {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), "item_pain": "12"},
+        {"slot": ":extra", "answered_on": clinic_today(pat.clinic).isoformat(), "item_pain": "12"},
     )
     assert response.status_code == 400
     assert "Item pain: give a whole number from 0 to 10, or leave it blank." in words(response)
@@ -87,14 +88,14 @@ def test_koos_without_imported_text_says_so_and_scores_by_item_number(alice, pat
     answers |= {f"item_P{n}": "" for n in range(1, 6)}  # 4 of 9 pain items: too few
     refused = client.post(
         new_url(pat, instrument="koos"),
-        {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), **answers},
+        {"slot": ":extra", "answered_on": clinic_today(pat.clinic).isoformat(), **answers},
     )
     assert refused.status_code == 400
     assert "Pain: 4 of 9 items answered; at least 5 are needed" in words(refused)
     answers |= {"item_P1": "2"}  # now 5 of 9: the rule fills the gap with the mean
     saved = client.post(
         new_url(pat, instrument="koos"),
-        {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), **answers},
+        {"slot": ":extra", "answered_on": clinic_today(pat.clinic).isoformat(), **answers},
     )
     assert saved.status_code == 302
     response = QuestionnaireResponse.objects.get()
@@ -118,7 +119,7 @@ def test_a_clinic_minimum_is_used_and_stored(alice, clinic, pat, client_for):
     answers = {f"item_{item.id}": "1" for item in INSTRUMENTS["koos"].items} | {"item_P9": ""}
     refused = client_for(alice).post(
         new_url(pat, instrument="koos"),
-        {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), **answers},
+        {"slot": ":extra", "answered_on": clinic_today(clinic).isoformat(), **answers},
     )
     assert "8 of 9 items answered; at least 9 are needed" in words(refused)
 
@@ -129,7 +130,7 @@ def test_the_detail_shows_answers_and_is_audited(alice_actor, adam, pat, client_
         patient=pat,
         instrument="pain_nrs",
         answers={"pain": 4},
-        answered_on=timezone.localdate(),
+        answered_on=clinic_today(alice_actor.clinic),
     )
     page = client_for(adam).get(reverse("staff:questionnaire-detail", args=[response.code]))
     text = words(page)
@@ -224,7 +225,7 @@ def test_a_moved_session_moves_its_questionnaire(alice_actor, alice, pat, client
     session = course.sessions.get(number=2)
     session.scheduled_at += dt.timedelta(days=3)
     session.save()
-    new_day = timezone.localtime(session.scheduled_at).date()
+    new_day = session_day(session)
     page = words(client_for(alice).get(reverse("staff:course-detail", args=[course.code])))
     assert f"{new_day:%a} {new_day.day} {new_day:%b %Y} Before session 2" in page
 

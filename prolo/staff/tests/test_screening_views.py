@@ -7,9 +7,9 @@ import html
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import strip_tags
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import Checklist, Screening, StockProduct, TreatmentCourse
 from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.courses import course_set_status
@@ -47,7 +47,7 @@ def _course_form(evaluation, **overrides) -> dict[str, object]:
         "targets": "MCL, joint",
         "planned_sessions": "3",
         "interval_days": "28",
-        "start_date": timezone.localdate().isoformat(),
+        "start_date": clinic_today(evaluation.patient.clinic).isoformat(),
         "first_session_time": "09:30",
         "room": "Room 2",
         "outcome_instruments": ["pain_nrs"],
@@ -214,7 +214,7 @@ def test_an_infection_at_the_checklist_refuses_completion_with_the_rule(nora, se
 
 def test_the_checklist_form_keeps_the_last_answers(nora, session, client_for):
     client = client_for(nora)
-    steroid_on = timezone.localdate() - dt.timedelta(days=200)
+    steroid_on = clinic_today(session.course.patient.clinic) - dt.timedelta(days=200)
     _save_checklist(client, session, **{"checklist-site_steroid_on": steroid_on.isoformat()})
 
     response = client.get(reverse("staff:session-detail", args=[session.code]))

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AnaestheticLimit, AuditEvent, ClinicSettings, Syringe
 from prolo.clinic.services.patients import weight_record
 from prolo.clinic.services.sessions import injection_add
@@ -162,7 +162,7 @@ def test_without_a_recent_weight_the_page_says_so(alice, alice_actor, pat, clien
 @pytest.fixture
 def child_session(alice_actor, pat):
     """Pat at 15 (born 1 January), weighed 50 kg, the paediatric caution acknowledged."""
-    today = timezone.localdate()
+    today = clinic_today(alice_actor.clinic)
     type(pat).objects.filter(pk=pat.pk).update(date_of_birth=dt.date(today.year - 15, 1, 1))
     course = make_course(alice_actor, pat, acknowledgement="Guardian consents")
     give_consent(alice_actor, course)
@@ -398,7 +398,7 @@ def test_the_history_page_records_a_height_with_the_weight(alice, pat, client_fo
     url = reverse("staff:history-add", args=[pat.code, "weight"])
     data = {
         "weight-weight_kg": "101.5",
-        "weight-measured_on": timezone.localdate().isoformat(),
+        "weight-measured_on": clinic_today(pat.clinic).isoformat(),
         "weight-height_cm": "172.5",
     }
     assert client_for(alice).post(url, data).status_code == 302

@@ -17,6 +17,7 @@ from django.urls import reverse
 from prolo.clinic.models import ConsentDocument, ReviewTask
 from prolo.clinic.services.adverse_events import adverse_event_report
 from prolo.clinic.services.catalogue import clinic_safety_install
+from prolo.clinic.services.diary import session_day
 from prolo.clinic.services.evaluations import imaging_study_add
 from prolo.clinic.services.patients import allergy_add, medication_add
 from prolo.clinic.services.protocols import protocol_copy
@@ -88,7 +89,7 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         patient=pat,
         session=signed,
         event_type="severe_pain",
-        onset_date=signed.scheduled_at.date(),
+        onset_date=session_day(signed),
         grade=2,
         expectedness="expected",
     )

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditEvent, CourseStatus, NoteStatus, Patient
 from prolo.clinic.services.consent import current_document
+from prolo.clinic.services.diary import session_day
 
 
 def _chart(patient: Patient) -> str:
@@ -19,7 +20,7 @@ def _chart(patient: Patient) -> str:
 @pytest.mark.django_db
 def test_a_physician_goes_from_new_patient_to_amended_note(alice, client_for):
     client = client_for(alice)
-    today = timezone.localdate()
+    today = clinic_today(alice.memberships.get().clinic)
 
     response = client.post(
         reverse("staff:patient-new"),
@@ -93,7 +94,7 @@ def test_a_physician_goes_from_new_patient_to_amended_note(alice, client_for):
     assert course.outcome_instruments == ["pain_nrs", "koos"]
     assert response.status_code == 302
     sessions = list(course.sessions.order_by("number"))
-    assert [s.scheduled_at.date() for s in sessions] == [
+    assert [session_day(s) for s in sessions] == [
         today + dt.timedelta(days=28 * i) for i in range(3)
     ]
     # The patient signs the clinic's consent in clinic; the first note needs it.

@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_adverse_event, get_patient
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AdverseEvent, TreatmentSession
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.adverse_events import (
@@ -61,7 +61,7 @@ def adverse_event_new(request: StaffRequest, code: str) -> HttpResponse:
         if session_code
         else None
     )
-    initial = {"onset_date": timezone.localdate(), "session": session}
+    initial = {"onset_date": clinic_today(request.actor.clinic), "session": session}
     form = AdverseEventForm(request.POST or None, initial=initial, patient=patient, session=session)
     event = submit(request, form, adverse_event_report, actor=request.actor, patient=patient)
     if event:

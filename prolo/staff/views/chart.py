@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     Allergy,
     Diabetes,
@@ -63,7 +64,7 @@ def chart_context(actor: Actor, patient: Patient) -> dict[str, Any]:
     ]
     context: dict[str, Any] = {
         "patient": patient,
-        "age": patient.age_on(timezone.localdate()),
+        "age": patient.age_on(clinic_today(actor.clinic)),
         "courses": courses,
         "next_session": min(upcoming, key=lambda s: s.scheduled_at, default=None),
         "can_clinical": actor.can(Perm.VIEW_CLINICAL),

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_course, get_patient, require
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import TreatmentCourse
 from prolo.clinic.outcomes import schedule
 from prolo.clinic.permissions import Perm
@@ -30,7 +30,7 @@ def course_new(request: StaffRequest, code: str) -> HttpResponse:
         patient.evaluations.filter(code=evaluation_code).first() if evaluation_code else None
     )
     initial = {
-        "start_date": timezone.localdate(),
+        "start_date": clinic_today(request.actor.clinic),
         "planned_sessions": 3,
         "interval_days": 28,
         "practitioner": request.actor.user.pk,

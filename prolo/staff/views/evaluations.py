@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from prolo.clinic.access import get_evaluation, get_imaging_study, get_patient, require
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import AuditAction
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services.audit import audit_log
@@ -26,7 +26,9 @@ from prolo.staff.forms import EvaluationForm, ImagingForm
 @staff_view()
 def evaluation_new(request: StaffRequest, code: str) -> HttpResponse:
     patient = get_patient(request.actor, code, Perm.RECORD_EVALUATION)
-    form = EvaluationForm(request.POST or None, initial={"evaluated_on": timezone.localdate()})
+    form = EvaluationForm(
+        request.POST or None, initial={"evaluated_on": clinic_today(request.actor.clinic)}
+    )
     evaluation = submit(request, form, evaluation_record, actor=request.actor, patient=patient)
     if evaluation:
         messages.success(request, "Evaluation recorded.")

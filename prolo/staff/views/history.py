@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -10,10 +11,10 @@ from django.contrib import messages
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_patient
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import Condition, Medication, Patient
 from prolo.clinic.permissions import Perm
 from prolo.clinic.services import patients as services
@@ -38,12 +39,12 @@ _ADDERS: dict[str, tuple[type[forms.BaseForm], Callable[..., Any], str]] = {
 }
 
 
-def _blank_forms(patient: Patient) -> dict[str, forms.BaseForm]:
+def _blank_forms(patient: Patient, today: dt.date) -> dict[str, forms.BaseForm]:
     return {
         "flags": HistoryFlagsForm(
             initial=model_to_dict(patient, services.HISTORY_FLAG_FIELDS), prefix="flags"
         ),
-        "weight": WeightForm(initial={"measured_on": timezone.localdate()}, prefix="weight"),
+        "weight": WeightForm(initial={"measured_on": today}, prefix="weight"),
         "condition": ConditionForm(prefix="condition"),
         "medication": MedicationForm(prefix="medication"),
         "allergy": AllergyForm(prefix="allergy"),
@@ -69,7 +70,7 @@ def _render(
 @staff_view()
 def history(request: StaffRequest, code: str) -> HttpResponse:
     patient = get_patient(request.actor, code, Perm.EDIT_HISTORY)
-    return _render(request, patient, _blank_forms(patient))
+    return _render(request, patient, _blank_forms(patient, clinic_today(request.actor.clinic)))
 
 
 @require_POST
@@ -83,7 +84,7 @@ def history_add(request: StaffRequest, code: str, kind: str) -> HttpResponse:
     if submit(request, form, service, actor=request.actor, patient=patient):
         messages.success(request, message)
         return redirect("staff:patient-history", code=patient.code)
-    forms_ = _blank_forms(patient)
+    forms_ = _blank_forms(patient, clinic_today(request.actor.clinic))
     forms_[kind] = form
     return _render(request, patient, forms_)
 

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from prolo.clinic.access import get_consent, get_course, get_session
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.exports.pdf import (
     consent_pdf,
     course_letter_pdf,
@@ -73,4 +74,5 @@ def course_letter_pdf_download(request: StaffRequest, code: str) -> HttpResponse
     course = get_course(request.actor, code, Perm.VIEW_CLINICAL)
     chart_open(actor=request.actor, patient=course.patient, part=course)
     pdf = course_letter_pdf(course)
-    return pdf_response(pdf, "course-letter", course.patient.mrn, timezone.localdate().isoformat())
+    today = clinic_today(request.actor.clinic).isoformat()
+    return pdf_response(pdf, "course-letter", course.patient.mrn, today)

@@ -8,9 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from prolo.clinic.access import get_patient, get_response
+from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import Patient, QuestionnaireResponse, TreatmentCourse
 from prolo.clinic.outcome_display import course_summary
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
@@ -72,7 +72,10 @@ def questionnaire_new(request: StaffRequest, code: str) -> HttpResponse:
     instrument = clinic_instrument(request.actor.clinic, chosen)
     slots, courses = _open_slots(patient, chosen)
     wanted = slot_value(request.GET.get("course", ""), request.GET.get("timepoint", ""))
-    initial = {"slot": wanted if wanted in dict(slots) else slots[0][0]}
+    initial = {
+        "slot": wanted if wanted in dict(slots) else slots[0][0],
+        "answered_on": clinic_today(request.actor.clinic),
+    }
     form = QuestionnaireForm(
         request.POST or None, initial=initial, instrument=instrument, slots=slots
     )
@@ -157,7 +160,7 @@ def questionnaire_detail(request: StaffRequest, code: str) -> HttpResponse:
 
 @staff_view(Perm.VIEW_CLINICAL)
 def outcomes_due(request: StaffRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clinic_today(request.actor.clinic)
     context = {
         "rows": due_list(request.actor, today),
         "today": today,

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from prolo.clinic.clock import clinic_today, clinic_zone
 from prolo.clinic.models import TreatmentSession
 from prolo.clinic.permissions import Perm
 from prolo.lib.dates import local_day_bounds
@@ -13,8 +13,8 @@ from prolo.staff.decorators import staff_view
 
 @staff_view(Perm.VIEW_SCHEDULE)
 def today(request: StaffRequest) -> HttpResponse:
-    day = timezone.localdate()
-    start, end = local_day_bounds(day)
+    day = clinic_today(request.actor.clinic)
+    start, end = local_day_bounds(day, clinic_zone(request.actor.clinic))
     sessions = (
         TreatmentSession.objects.filter(
             course__patient__clinic=request.actor.clinic,
