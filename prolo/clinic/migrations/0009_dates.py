@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinic", "0006_interop"),
+        ("clinic", "0008_scoring"),
     ]
 
     operations = [
