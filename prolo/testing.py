@@ -71,9 +71,14 @@ def make_evaluation(actor: Actor, patient: Patient, **overrides: Any) -> Evaluat
 def make_course(
     actor: Actor, patient: Patient, evaluation: Evaluation | None = None, **overrides: Any
 ) -> TreatmentCourse:
-    """Plan a dextrose course (3 sessions, 28 days apart, from today at 09:00)."""
+    """Plan a dextrose course (3 sessions, 28 days apart, from today at 09:00).
+
+    Before 09:00 a course starting today starts now instead: a note is never signed before
+    its session's time, and tests sign the first session's note at once.
+    """
     if evaluation is None:
         evaluation = make_evaluation(actor, patient)
+    start = overrides.get("start_date", timezone.localdate())
     fields: dict[str, Any] = {
         "course_type": "dextrose",
         "target_region": "knee",
@@ -81,13 +86,20 @@ def make_course(
         "targets": "MCL, pes anserine, medial joint line",
         "planned_sessions": 3,
         "interval_days": 28,
-        "start_date": timezone.localdate(),
-        "first_session_time": dt.time(9, 0),
+        "start_date": start,
+        "first_session_time": _first_session_time(start),
         "practitioner": actor.user,
         "room": "Room 1",
     }
     fields.update(overrides)
     return course_plan(actor=actor, patient=patient, evaluation=evaluation, **fields)
+
+
+def _first_session_time(start: dt.date) -> dt.time:
+    now = timezone.localtime()
+    if start == now.date() and now.time() < dt.time(9, 0):
+        return now.time().replace(second=0, microsecond=0)
+    return dt.time(9, 0)
 
 
 def complete_checklist(
@@ -96,14 +108,19 @@ def complete_checklist(
     weight_kg: Decimal = Decimal("72.5"),
     **screening: Any,
 ) -> Checklist:
-    """Tick every item; `screening` passes `answers` or a physician's `acknowledgement`."""
+    """Tick every item; `screening` passes `answers` or a physician's `acknowledgement`.
+
+    Anti-inflammatories were stopped a week before the session (or before today, for a later
+    session), longer than the clinic's hold.
+    """
+    day = min(timezone.localtime(session.scheduled_at).date(), timezone.localdate())
     return checklist_save(
         actor=actor,
         session=session,
         weight_kg=weight_kg,
         identity_confirmed=True,
         consent_on_file=True,
-        nsaids_stopped_on=timezone.localdate() - dt.timedelta(days=7),
+        nsaids_stopped_on=day - dt.timedelta(days=7),
         protein_meal=True,
         contraindications_rechecked=True,
         site_marked=True,
@@ -125,10 +142,11 @@ def make_note(actor: Actor, session: TreatmentSession, **overrides: Any) -> Proc
 
 
 def add_injection(actor: Actor, note: ProcedureNote, **overrides: Any) -> Injection:
+    site = SITES_BY_CODE.get(overrides.get("site_code", "knee-mcl"))
     fields: dict[str, Any] = {
         "site_code": "knee-mcl",
         "side": "left",
-        "structure": "ligament",
+        "structure": site.structure if site else "ligament",  # the site's own by default
         "guidance": "landmark",
         "needle_gauge": 27,
         "needle_length_mm": 38,

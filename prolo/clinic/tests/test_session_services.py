@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -370,12 +371,13 @@ def test_signing_writes_a_sign_row_and_the_status_changes(alice_actor, alice, pa
 
 def test_signing_a_later_session_leaves_an_active_course_alone(alice_actor, signed):
     second = signed.course.sessions.get(number=2)
-    complete_checklist(alice_actor, second)
-    note = make_note(alice_actor, second)
-    add_injection(alice_actor, note)
-    since = _last_audit_id()
+    with time_machine.travel(second.scheduled_at + dt.timedelta(hours=1)):
+        complete_checklist(alice_actor, second)
+        note = make_note(alice_actor, second)
+        add_injection(alice_actor, note)
+        since = _last_audit_id()
 
-    note_sign(actor=alice_actor, note=note)
+        note_sign(actor=alice_actor, note=note)
 
     assert [e.object_type for e in _events_after(since)] == ["procedurenote", "treatmentsession"]
 
