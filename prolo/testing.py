@@ -37,6 +37,7 @@ from prolo.clinic.services.evaluations import evaluation_record
 from prolo.clinic.services.sessions import checklist_save, injection_add, note_save, note_sign
 from prolo.clinic.sites import SITES_BY_CODE
 
+NO_BASELINE_REASON = "Referred late; the baseline pain score is in the evaluation."
 # Sites used, in turn, by signed_session's injections.
 KNEE_SITES = ("knee-mcl", "knee-pes", "knee-coronary", "knee-ia", "knee-patellar-tendon")
 
@@ -111,7 +112,9 @@ def complete_checklist(
     """Tick every item; `screening` passes `answers` or a physician's `acknowledgement`.
 
     Anti-inflammatories were stopped a week before the session (or before today, for a later
-    session), longer than the clinic's hold.
+    session), longer than the clinic's hold. A course's first session without a baseline
+    questionnaire goes ahead without one, with a reason (pass `no_baseline_reason=""` to leave
+    it undecided).
     """
     day = min(timezone.localtime(session.scheduled_at).date(), timezone.localdate())
     return checklist_save(
@@ -124,7 +127,7 @@ def complete_checklist(
         protein_meal=True,
         contraindications_rechecked=True,
         site_marked=True,
-        **screening,
+        **({"no_baseline_reason": NO_BASELINE_REASON} | screening),
     )
 
 

@@ -27,6 +27,7 @@ from prolo.clinic.models import (
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.screening import BENZYL_ALCOHOL_DILUENTS, RULES_BY_ID, UNCODED_SITE
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
+from prolo.clinic.services.baseline import baseline_sign_blockers, no_baseline_changes
 from prolo.clinic.services.consent import consent_sign_blockers
 from prolo.clinic.services.dosing import dose_sign_blockers
 from prolo.clinic.services.fields import (
@@ -105,9 +106,14 @@ def checklist_save(
     weight_kg: Decimal | None = None,
     answers: Mapping[str, Any] | None = None,
     acknowledgement: str = "",
+    no_baseline_reason: str = "",
     **items: Any,
 ) -> Checklist:
-    """Record checklist answers; the checklist completes when every item is confirmed."""
+    """Record checklist answers; the checklist completes when every item is confirmed.
+
+    `no_baseline_reason`: why the course's first session goes ahead without a baseline
+    questionnaire (services/baseline.py); kept with who gave it and when.
+    """
     require(actor, Perm.COMPLETE_CHECKLIST)
     session = lock(session.pk)
     refuse_if_closed(session)
@@ -132,6 +138,9 @@ def checklist_save(
         )
     if weight_kg is not None:
         changes["weight"] = weight_record(actor=actor, patient=patient, weight_kg=weight_kg)
+    changes |= no_baseline_changes(
+        session=session, reason=no_baseline_reason, user=actor.user, now=timezone.now()
+    )
     if checklist is None:
         checklist = Checklist(session=session, **changes)
         for name, value in _completion(checklist, {}, actor).items():
@@ -253,6 +262,7 @@ def _sign_blockers(note: ProcedureNote) -> list[str]:
     blockers.extend(screening_sign_blockers(note.session))
     blockers.extend(consent_sign_blockers(note.session))
     blockers.extend(_not_yet_blockers(note.session))
+    blockers.extend(baseline_sign_blockers(note.session, checklist))
     return blockers
 
 

@@ -418,7 +418,8 @@ def test_signing_lists_every_missing_step(alice_actor, note):
     with pytest.raises(ValidationError) as exc:
         note_sign(actor=alice_actor, note=note)
 
-    assert len(exc.value.messages) == 3  # checklist, injections, a recent weight
+    # Checklist, injections, a recent weight, and the course's baseline questionnaire.
+    assert len(exc.value.messages) == 4
 
 
 @pytest.mark.parametrize("who", ["nora_actor", "pete_actor", "adam_actor", "rita_actor"])
