@@ -109,7 +109,8 @@ def complete_checklist(
     weight_kg: Decimal = Decimal("72.5"),
     **screening: Any,
 ) -> Checklist:
-    """Tick every item; `screening` passes `answers` or a physician's `acknowledgement`.
+    """Tick every item; `screening` passes `answers` or a physician's `acknowledgement`, or
+    replaces an item.
 
     Anti-inflammatories were stopped a week before the session (or before today, for a later
     session), longer than the clinic's hold. A course's first session without a baseline
@@ -117,18 +118,16 @@ def complete_checklist(
     it undecided).
     """
     day = min(timezone.localtime(session.scheduled_at).date(), timezone.localdate())
-    return checklist_save(
-        actor=actor,
-        session=session,
-        weight_kg=weight_kg,
-        identity_confirmed=True,
-        consent_on_file=True,
-        nsaids_stopped_on=day - dt.timedelta(days=7),
-        protein_meal=True,
-        contraindications_rechecked=True,
-        site_marked=True,
-        **({"no_baseline_reason": NO_BASELINE_REASON} | screening),
-    )
+    items: dict[str, Any] = {
+        "identity_confirmed": True,
+        "consent_on_file": True,
+        "nsaids_stopped_on": day - dt.timedelta(days=7),
+        "protein_meal": True,
+        "contraindications_rechecked": True,
+        "site_marked": True,
+        "no_baseline_reason": NO_BASELINE_REASON,
+    }
+    return checklist_save(actor=actor, session=session, weight_kg=weight_kg, **items | screening)
 
 
 def make_note(actor: Actor, session: TreatmentSession, **overrides: Any) -> ProcedureNote:
