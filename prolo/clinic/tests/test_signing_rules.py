@@ -313,9 +313,7 @@ def _baseline(actor, course) -> None:
     )
 
 
-def test_the_first_session_without_a_baseline_is_not_signed_by_accident(
-    alice_actor, session, note
-):
+def test_the_first_session_without_a_baseline_is_not_signed_by_accident(alice_actor, session, note):
     complete_checklist(alice_actor, session, no_baseline_reason="")
 
     assert _blockers(alice_actor, note) == [
