@@ -39,6 +39,7 @@ from prolo.clinic.models import (
     TreatmentSession,
 )
 from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.safety.careplan import nsaid_stop_days
 from prolo.clinic.safety.screening import (
     BENZYL_ALCOHOL_DILUENTS,
     AllergyFact,
@@ -56,7 +57,6 @@ from prolo.clinic.safety.screening import (
 )
 from prolo.clinic.services.audit import audit_log, create_audited
 from prolo.clinic.services.fields import pick
-from prolo.clinic.safety.careplan import nsaid_stop_days
 from prolo.clinic.services.settings import settings_for
 from prolo.clinic.sites import SITES
 

@@ -123,9 +123,7 @@ def _render(
     chart_open(actor=request.actor, patient=session.course.patient, part=session)
     note = _note(session)
     checklist = (
-        Checklist.objects.filter(session=session)
-        .select_related("weight", "no_baseline_by")
-        .first()
+        Checklist.objects.filter(session=session).select_related("weight", "no_baseline_by").first()
     )
     actor = request.actor
     injections = list(note.injections.all()) if note else []
