@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from prolo.clinic.clock import clinic_today
+from prolo.clinic.clock import clinic_day, clinic_now, clinic_today
 from prolo.clinic.models import (
     Checklist,
     Clinic,
@@ -36,6 +36,7 @@ from prolo.clinic.services.evaluations import evaluation_record
 from prolo.clinic.services.sessions import checklist_save, injection_add, note_save, note_sign
 from prolo.clinic.sites import SITES_BY_CODE
 
+NO_BASELINE_REASON = "Referred late; the baseline pain score is in the evaluation."
 # Sites used, in turn, by signed_session's injections.
 KNEE_SITES = ("knee-mcl", "knee-pes", "knee-coronary", "knee-ia", "knee-patellar-tendon")
 
@@ -70,9 +71,14 @@ def make_evaluation(actor: Actor, patient: Patient, **overrides: Any) -> Evaluat
 def make_course(
     actor: Actor, patient: Patient, evaluation: Evaluation | None = None, **overrides: Any
 ) -> TreatmentCourse:
-    """Plan a dextrose course (3 sessions, 28 days apart, from today at 09:00)."""
+    """Plan a dextrose course (3 sessions, 28 days apart, from today at 09:00).
+
+    Before 09:00 a course starting today starts now instead: a note is never signed before
+    its session's time, and tests sign the first session's note at once.
+    """
     if evaluation is None:
         evaluation = make_evaluation(actor, patient)
+    start = overrides.get("start_date", clinic_today(actor.clinic))
     fields: dict[str, Any] = {
         "course_type": "dextrose",
         "target_region": "knee",
@@ -80,13 +86,20 @@ def make_course(
         "targets": "MCL, pes anserine, medial joint line",
         "planned_sessions": 3,
         "interval_days": 28,
-        "start_date": clinic_today(actor.clinic),
-        "first_session_time": dt.time(9, 0),
+        "start_date": start,
+        "first_session_time": _first_session_time(actor, start),
         "practitioner": actor.user,
         "room": "Room 1",
     }
     fields.update(overrides)
     return course_plan(actor=actor, patient=patient, evaluation=evaluation, **fields)
+
+
+def _first_session_time(actor: Actor, start: dt.date) -> dt.time:
+    now = clinic_now(actor.clinic)
+    if start == now.date() and now.time() < dt.time(9, 0):
+        return now.time().replace(second=0, microsecond=0)
+    return dt.time(9, 0)
 
 
 def complete_checklist(
@@ -95,19 +108,25 @@ def complete_checklist(
     weight_kg: Decimal = Decimal("72.5"),
     **screening: Any,
 ) -> Checklist:
-    """Tick every item; `screening` passes `answers` or a physician's `acknowledgement`."""
-    return checklist_save(
-        actor=actor,
-        session=session,
-        weight_kg=weight_kg,
-        identity_confirmed=True,
-        consent_on_file=True,
-        nsaids_stopped_on=clinic_today(actor.clinic) - dt.timedelta(days=7),
-        protein_meal=True,
-        contraindications_rechecked=True,
-        site_marked=True,
-        **screening,
-    )
+    """Tick every item; `screening` passes `answers` or a physician's `acknowledgement`, or
+    replaces an item.
+
+    Anti-inflammatories were stopped a week before the session (or before today, for a later
+    session), longer than the clinic's hold. A course's first session without a baseline
+    questionnaire goes ahead without one, with a reason (pass `no_baseline_reason=""` to leave
+    it undecided).
+    """
+    day = min(clinic_day(actor.clinic, session.scheduled_at), clinic_today(actor.clinic))
+    items: dict[str, Any] = {
+        "identity_confirmed": True,
+        "consent_on_file": True,
+        "nsaids_stopped_on": day - dt.timedelta(days=7),
+        "protein_meal": True,
+        "contraindications_rechecked": True,
+        "site_marked": True,
+        "no_baseline_reason": NO_BASELINE_REASON,
+    }
+    return checklist_save(actor=actor, session=session, weight_kg=weight_kg, **items | screening)
 
 
 def make_note(actor: Actor, session: TreatmentSession, **overrides: Any) -> ProcedureNote:
@@ -124,10 +143,11 @@ def make_note(actor: Actor, session: TreatmentSession, **overrides: Any) -> Proc
 
 
 def add_injection(actor: Actor, note: ProcedureNote, **overrides: Any) -> Injection:
+    site = SITES_BY_CODE.get(overrides.get("site_code", "knee-mcl"))
     fields: dict[str, Any] = {
         "site_code": "knee-mcl",
         "side": "left",
-        "structure": "ligament",
+        "structure": site.structure if site else "ligament",  # the site's own by default
         "guidance": "landmark",
         "needle_gauge": 27,
         "needle_length_mm": 38,

@@ -3,12 +3,18 @@
 Codes are stable identifiers stored in the database; labels are for people. `region` groups
 them in pick lists; `spinal` and `thoracic` mark sites where later safety rules apply
 (benzyl-alcohol diluents never at spinal sites; pneumothorax risk at thoracic/chest-wall sites,
-domain brief §7 and §8).
+domain brief §7 and §8). `structures` is what an injection at the site may be recorded as.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+UNCODED = "other"
+# A ligament or tendon is injected at its painful insertion, the enthesis [R1][R2] (domain
+# notes §1: "small volumes at painful ligament/tendon insertions (entheses)"), so either may be
+# recorded there.
+INSERTION_OF = {"ligament": ("enthesis",), "tendon": ("enthesis",)}
 
 
 @dataclass(frozen=True)
@@ -19,6 +25,16 @@ class Site:
     structure: str
     spinal: bool = False
     thoracic: bool = False
+
+    @property
+    def structures(self) -> tuple[str, ...]:
+        """The target structures an injection here may have; empty for 'Other site' (any)."""
+        if self.code == UNCODED:
+            return ()
+        return (self.structure, *INSERTION_OF.get(self.structure, ()))
+
+    def allows(self, structure: str) -> bool:
+        return not self.structures or structure in self.structures
 
 
 SITES: tuple[Site, ...] = (

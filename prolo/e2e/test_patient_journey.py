@@ -61,6 +61,8 @@ def _clinic() -> Patient:
         )
         session = course.sessions.get(number=1)
         give_consent(physician, course)
+    # Treated that evening: a note is signed once its session's time has come.
+    with time_machine.travel(dt.datetime.combine(start, dt.time(23, 30)).astimezone(), tick=False):
         complete_checklist(physician, session)
         note = make_note(physician, session)
         add_injection(physician, note)

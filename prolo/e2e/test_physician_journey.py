@@ -5,6 +5,7 @@ axe-core audits every page the journey visits, including pages re-rendered with 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -95,7 +96,7 @@ def _plan(page: Page, check: Callable[[], None]) -> None:
     page.get_by_label("Type").select_option("dextrose")
     page.get_by_label("Targets").fill("MCL, pes anserine, joint")
     page.get_by_label("Planned sessions").fill("3")
-    page.get_by_label("Time of each session").fill("09:30")
+    page.get_by_label("Time of each session").fill(_session_time())
     page.get_by_role("button", name="Plan course and propose sessions").click()
     expect(page.get_by_role("link", name="Session 3", exact=True)).to_be_visible()
     check()
@@ -109,6 +110,12 @@ def _plan(page: Page, check: Callable[[], None]) -> None:
     check()
 
 
+def _session_time() -> str:
+    """09:30, or now if earlier: a note is never signed before its session's time."""
+    now = timezone.localtime().time()
+    return min(now, dt.time(9, 30)).strftime("%H:%M")
+
+
 def _checklist(page: Page, check: Callable[[], None]) -> None:
     for label in (
         "Identity confirmed",
@@ -120,6 +127,11 @@ def _checklist(page: Page, check: Callable[[], None]) -> None:
     ):
         page.get_by_label(label).check()
     page.get_by_label("Today's weight (kg)").fill("68.4")
+    # No baseline questionnaire was recorded: going ahead without one is a decision.
+    expect(page.get_by_text("No baseline questionnaire yet")).to_be_visible()
+    page.get_by_label("Reason for going ahead without a baseline questionnaire").fill(
+        "Referred for one session only; outcomes followed by the GP."
+    )
     page.get_by_role("button", name="Save checklist").click()
     expect(page.get_by_text("Checklist saved.")).to_be_visible()
     check()

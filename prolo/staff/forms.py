@@ -33,6 +33,7 @@ from prolo.clinic.models import (
     User,
 )
 from prolo.clinic.models.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG
+from prolo.clinic.services.baseline import REASON_MAX as BASELINE_REASON_MAX
 from prolo.clinic.services.evaluations import EVALUATION_FIELDS
 from prolo.clinic.services.patients import DEMOGRAPHIC_FIELDS, HISTORY_FLAG_FIELDS
 from prolo.clinic.services.screening import ANSWER_FIELDS, HAEMOGLOBIN_RANGE, PLATELETS_RANGE
@@ -314,6 +315,14 @@ class ChecklistForm(ScreeningFieldsForm, ParseModelForm):
         min_value=MIN_WEIGHT_KG,
         max_value=MAX_WEIGHT_KG,
         help_text="Recorded in the patient's weight history.",
+    )
+    no_baseline_reason = forms.CharField(
+        required=False,
+        label="Reason for going ahead without a baseline questionnaire",
+        max_length=BASELINE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only if the baseline cannot be recorded before this session is signed; "
+        "recorded with your name. Without a baseline the course stays out of outcome reports.",
     )
 
     class Meta:

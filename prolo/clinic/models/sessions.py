@@ -74,6 +74,15 @@ class Checklist(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Signing a course's first session ends its baseline questionnaires (a score after treatment
+    # is no baseline), so going ahead without one is a decision recorded with its reason.
+    no_baseline_reason = models.TextField(
+        "reason for going ahead without a baseline questionnaire", blank=True
+    )
+    no_baseline_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    no_baseline_at = models.DateTimeField(null=True, blank=True)
 
     ITEMS = (
         "identity_confirmed",

@@ -137,7 +137,8 @@ def care_plan(
     )
 
 
-def _stop_days(settings: CarePlanSettings, prp: bool) -> int:
+def nsaid_stop_days(settings: CarePlanSettings, prp: bool) -> int:
+    """Days before a session to stop anti-inflammatories: the plan and the checklist agree."""
     days = settings.nsaid_stop_days_before
     return max(days, settings.prp_nsaid_stop_days_before) if prp else days
 
@@ -152,7 +153,7 @@ def _nsaid_examples() -> str:
 
 
 def _before(day: dt.date, s: CarePlanSettings, prp: bool, blood_thinner: bool) -> list[PlanItem]:
-    stop = _stop_days(s, prp)
+    stop = nsaid_stop_days(s, prp)
     stop_from = day - dt.timedelta(days=stop)
     stop_sources = ("R98", "R99", "R100", "R101", *(("R104",) if prp else ()))
     if stop:

@@ -29,8 +29,8 @@ BOLUS_MINUTES = "2–3"
 LIPID_SOURCE = "ASRA LAST checklist 2020 [R52]; lipid dosing as summarised in [R53]"
 UPPER_LIMIT_SOURCE = "about 12 mL/kg [R53]; an approximate ceiling, not an exact one"
 LEAN_WEIGHT_NOTE = (
-    "ASRA doses the per-kg rules on lean (ideal) body weight [R49b]; the weight shown is the "
-    "one recorded for this session's anaesthetic ceiling"
+    "ASRA doses the per-kg rules on lean (ideal) body weight [R49b]; the weight used is the "
+    "session's dosing weight for the anaesthetic ceiling, by the clinic's dosing-weight setting"
 )
 SIGNS_SOURCE = "[R49][R50][R51]"
 CHECKLIST_SOURCE = "ASRA checklist for managing LAST, 2020 version [R52][R53]"

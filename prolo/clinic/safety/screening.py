@@ -128,6 +128,16 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class NsaidHold:
+    """What a session's checklist says about anti-inflammatories, against the session's day."""
+
+    session_day: dt.date
+    stopped_on: dt.date | None = None
+    takes_none: bool = False
+    stop_days: int = 3  # the clinic's setting (ClinicSettings.nsaid_stop_days_before)
+
+
+@dataclass(frozen=True)
 class ScreeningContext:
     today: dt.date
     patient: PatientFacts
@@ -140,6 +150,8 @@ class ScreeningContext:
     # Sites where an injection already recorded carried benzyl alcohol.
     benzyl_alcohol_sites: frozenset[str] = frozenset()
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # Only at a session's checklist and signing; a course being planned has no session day.
+    nsaid_hold: NsaidHold | None = None
 
 
 @dataclass(frozen=True)
@@ -332,6 +344,32 @@ def _benzyl_alcohol_planned(stocks: Iterable[StockFacts], site_codes: Iterable[s
     )
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if abs(n) == 1 else f"{n} days"
+
+
+def _nsaid_hold(c: ScreeningContext) -> list[str]:
+    hold = c.nsaid_hold
+    if hold is None:
+        return []
+    listed = [f"{m.name} (NSAID)" for m in c.medications if m.drug_class == "nsaid"]
+    clinic = f"the clinic stops them {_days(hold.stop_days)} before (clinic setting)"
+    if hold.stopped_on is not None:
+        gap = (hold.session_day - hold.stopped_on).days
+        if gap >= hold.stop_days:
+            return []
+        when = (
+            f"{_days(gap)} before the session on {hold.session_day:%d %b %Y}"
+            if gap >= 0
+            else f"after the session on {hold.session_day:%d %b %Y}"
+        )
+        return [f"Stopped on {hold.stopped_on:%d %b %Y}, {when}; {clinic}."]
+    if not listed:
+        return []
+    said = "the checklist says the patient takes none" if hold.takes_none else "no stop recorded"
+    return [f"On the current medication list: {', '.join(listed)}; {said}; {clinic}."]
+
+
 def _high_risk(c: ScreeningContext) -> list[str]:
     return [f"{s.name} is flagged high-risk in the catalogue." for s in c.stocks if s.high_risk]
 
@@ -490,6 +528,17 @@ RULES: tuple[Rule, ...] = (
         "Without a recent blood count the PRP thresholds cannot be checked.",
         ("R105",),
         _prp_labs_missing,
+    ),
+    Rule(
+        "nsaid-hold",
+        "Anti-inflammatories not stopped for the clinic's hold before the session",
+        Severity.RELATIVE,
+        "NSAIDs are thought to blunt the healing response the treatment is meant to start; "
+        "clinics stop them from 2–3 days to 2 weeks before (domain notes §6), and for PRP "
+        "they inhibit platelets. The number of days is the clinic's setting (PRP courses use "
+        "the longer PRP setting).",
+        ("R98", "R99", "R100", "R101", "R104"),
+        _nsaid_hold,
     ),
     Rule(
         "high-risk-stock",

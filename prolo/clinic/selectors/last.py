@@ -17,8 +17,12 @@ class LastPanel:
 
 
 def _lipid_weight(dose: SessionDose) -> Decimal | None:
-    """The weight the lipid doses are worked out from: the one the session's anaesthetic
-    ceiling uses, so the two panels never disagree about the patient."""
+    """The weight the lipid doses are worked out from: the dosing weight the session's
+    anaesthetic ceiling uses (actual, ideal or adjusted, by the clinic's setting), so the two
+    panels never disagree about the patient; the measured weight when that cannot be worked
+    out (no height for an ideal weight), since an emergency dose must not wait for one."""
+    if dose.dosing_weight_kg is not None:
+        return dose.dosing_weight_kg
     return dose.weight.weight_kg if dose.weight is not None else None
 
 

@@ -112,7 +112,8 @@ SETTING_SOURCES: tuple[SettingSource, ...] = (
         "nsaid_stop_days_before",
         "days",
         "Clinic sheets range from 2–3 days to 2 weeks: 3 to 5 days [R98], 5–7 days [R99], "
-        "3 days [R100], 2 weeks [R101]. PRP plans use the PRP minimum below if it is longer.",
+        "3 days [R100], 2 weeks [R101]. PRP plans use the PRP minimum below if it is longer. "
+        "The session checklist holds a shorter stop for a physician's acknowledgement.",
         True,
         _CARE,
     ),

@@ -9,8 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from prolo.clinic.clock import clinic_today
-from prolo.clinic.models import Clinic, Membership, Role, User
+from prolo.clinic.models import Clinic, InjectionStructure, Membership, Role, User
 from prolo.clinic.permissions import Actor
+from prolo.clinic.sites import SITES_BY_CODE
 
 
 def pick(values: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
@@ -56,3 +57,27 @@ def check_practitioner(actor: Actor, practitioner: User | None) -> None:
     ).exists()
     if not is_physician_here:
         raise ValidationError({"practitioner": "Choose a physician of this clinic."})
+
+
+def site_structure_problem(site_code: Any, structure: Any) -> str | None:
+    """Why `structure` cannot be recorded at coded site `site_code` (None if it can).
+
+    The one rule for every injection written (a session's note, a template's plan): the coded
+    site list says which structures each site is (sites.py). Unknown sites or structures are
+    left to their own field's check.
+    """
+    site = SITES_BY_CODE.get(site_code) if isinstance(site_code, str) else None
+    if site is None or structure not in InjectionStructure.values or site.allows(structure):
+        return None
+    allowed = " or ".join(InjectionStructure(s).label for s in site.structures)
+    chosen = InjectionStructure(structure).label
+    return (
+        f"Target structure: at {site.label} it is {allowed}, not {chosen}. Choose "
+        f"{allowed}, or the site that was injected."
+    )
+
+
+def check_site_structure(fields: dict[str, Any]) -> None:
+    problem = site_structure_problem(fields.get("site_code"), fields.get("structure"))
+    if problem:
+        raise ValidationError({"structure": problem})

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prolo.clinic.access import require
+from prolo.clinic.clock import clinic_clock
 from prolo.clinic.models import AdverseEvent, AdverseEventType, TreatmentSession
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.services.adverse_events import adverse_event_report
@@ -72,6 +73,32 @@ def last_event_record(
     actions_taken: str = "",
 ) -> AdverseEvent:
     require(actor, Perm.REPORT_ADVERSE_EVENT)
+    # The times and the onset day are the clinic's, whoever calls this.
+    with clinic_clock(actor.clinic):
+        return _record(
+            actor,
+            session,
+            opened_at,
+            grade,
+            expectedness,
+            onset_time,
+            serious,
+            seriousness_criteria,
+            actions_taken,
+        )
+
+
+def _record(
+    actor: Actor,
+    session: TreatmentSession,
+    opened_at: dt.datetime,
+    grade: int,
+    expectedness: str,
+    onset_time: dt.time | None,
+    serious: bool,
+    seriousness_criteria: Iterable[str],
+    actions_taken: str,
+) -> AdverseEvent:
     now = timezone.now()
     errors = _check_times(opened_at, onset_time, now)
     if errors:

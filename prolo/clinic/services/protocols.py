@@ -19,7 +19,7 @@ from prolo.clinic.models.courses import MAX_PLANNED_SESSIONS
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.protocols import LIBRARY_BY_KEY, template_fields
 from prolo.clinic.services.audit import create_audited, update_audited
-from prolo.clinic.services.fields import pick
+from prolo.clinic.services.fields import pick, site_structure_problem
 from prolo.clinic.services.questionnaires import SCHEDULE_FIELDS, clean_schedule_fields
 from prolo.clinic.sites import SITES_BY_CODE
 
@@ -228,6 +228,8 @@ def clean_injection(line: Any) -> dict[str, Any]:
         errors["site_code"] = "Choose a site from the list."
     if line.get("structure") not in InjectionStructure.values:
         errors["structure"] = "Choose a structure from the list."
+    elif problem := site_structure_problem(line.get("site_code"), line.get("structure")):
+        errors["structure"] = problem
     anaesthetic = line.get("anaesthetic")
     if anaesthetic not in Anaesthetic.values:
         errors["anaesthetic"] = "Choose an anaesthetic from the list (or None)."

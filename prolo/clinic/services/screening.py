@@ -21,11 +21,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from prolo.clinic.clock import clinic_today
+from prolo.clinic.clock import clinic_day, clinic_today
 from prolo.clinic.models import (
     AllergyCategory,
     AuditAction,
+    Checklist,
     Clinic,
+    ClinicSettings,
     Injection,
     Patient,
     Screening,
@@ -37,11 +39,13 @@ from prolo.clinic.models import (
     TreatmentSession,
 )
 from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.safety.careplan import nsaid_stop_days
 from prolo.clinic.safety.screening import (
     BENZYL_ALCOHOL_DILUENTS,
     AllergyFact,
     Answers,
     Medicine,
+    NsaidHold,
     PatientFacts,
     ScreeningContext,
     Severity,
@@ -237,8 +241,12 @@ def screening_context(
     answers: Answers,
     session: TreatmentSession | None = None,
     today: dt.date | None = None,
+    checklist: Checklist | None = None,
 ) -> ScreeningContext:
-    """Everything the rules read about this course (or session), from the record and answers."""
+    """Everything the rules read about this course (or session), from the record and answers.
+
+    `checklist`: the session's checklist as it is being saved (its anti-inflammatory answers).
+    """
     patient = course.patient
     limits = settings_for(patient.clinic)
     stocks, chosen = screened_stocks(course, session)
@@ -267,6 +275,23 @@ def screening_context(
             prp_min_haemoglobin=limits.prp_min_haemoglobin,
             prp_min_platelets=limits.prp_min_platelets,
         ),
+        nsaid_hold=_nsaid_hold(course, session, checklist, limits),
+    )
+
+
+def _nsaid_hold(
+    course: TreatmentCourse,
+    session: TreatmentSession | None,
+    checklist: Checklist | None,
+    limits: ClinicSettings,
+) -> NsaidHold | None:
+    if session is None or checklist is None:
+        return None
+    return NsaidHold(
+        session_day=clinic_day(course.patient.clinic, session.scheduled_at),
+        stopped_on=checklist.nsaids_stopped_on,
+        takes_none=checklist.takes_no_nsaids,
+        stop_days=nsaid_stop_days(limits, course.course_type == "prp"),
     )
 
 
@@ -362,6 +387,7 @@ def _evaluate(
     session: TreatmentSession | None,
     answers: Mapping[str, Any] | None,
     acknowledgement: str,
+    checklist: Checklist | None = None,
 ) -> Screening:
     """An unsaved Screening of the course (or session) with today's answers."""
     if not (actor.can(Perm.PLAN_COURSE) or actor.can(Perm.COMPLETE_CHECKLIST)):
@@ -375,7 +401,9 @@ def _evaluate(
     ]
     if reason and not can_acknowledge(actor):
         raise ValidationError({"acknowledgement": ACKNOWLEDGE_ONLY_PHYSICIANS})
-    context = screening_context(course=course, session=session, answers=parsed, today=today)
+    context = screening_context(
+        course=course, session=session, answers=parsed, today=today, checklist=checklist
+    )
     findings = screen(context)
     cautions = any(f.severity == Severity.RELATIVE for f in findings)
     return Screening(
@@ -495,15 +523,19 @@ def checklist_screening(
     session: TreatmentSession,
     answers: Mapping[str, Any] | None,
     acknowledgement: str = "",
+    checklist: Checklist | None = None,
 ) -> bool:
     """Screen for the session's checklist; True when contraindications count as rechecked.
+
+    `checklist` is the checklist with the answers being saved applied, so its
+    anti-inflammatory stop date is screened against the clinic's hold.
 
     An absolute finding is recorded and keeps the checklist open (the session page shows
     why). Cautions without an acknowledgement refuse a physician's save, who can give the
     reason at once, and keep a nurse's save open until a physician does. Saving the same
     answers again reuses the last screening, so a nurse's later save keeps an acknowledgement.
     """
-    fresh = _evaluate(actor, session.course, session, answers, acknowledgement)
+    fresh = _evaluate(actor, session.course, session, answers, acknowledgement, checklist)
     latest = Screening.objects.filter(session=session).first()
     unchanged = (
         latest is not None
@@ -529,18 +561,19 @@ def _given_answers(screening: Screening, course_type: str) -> Answers:
 def sign_blockers(session: TreatmentSession) -> list[str]:
     """Why the session's note cannot be signed: the rules run again on the record as it is now.
 
-    The checklist's last answers, with today's allergies, medicines and flags, the session's
-    syringes and the injections recorded. Any absolute finding blocks; a caution blocks unless
+    The checklist's last answers and anti-inflammatory stop date, with today's allergies,
+    medicines and flags, the session's time, its syringes and the injections recorded. Any absolute finding blocks; a caution blocks unless
     the latest screening acknowledged its rule. A session never screened is caught by the
     checklist's own item, so only absolute findings are listed for it.
     """
     course = session.course
     latest = Screening.objects.filter(session=session).first()
     answers = _given_answers(latest, course.course_type) if latest else Answers()
-    findings = [
-        f.as_dict()
-        for f in screen(screening_context(course=course, answers=answers, session=session))
-    ]
+    checklist = Checklist.objects.filter(session=session).first()
+    context = screening_context(
+        course=course, answers=answers, session=session, checklist=checklist
+    )
+    findings = [f.as_dict() for f in screen(context)]
     blockers = [f"Contraindicated, do not inject: {_line(f)}" for f in findings if _absolute(f)]
     if latest is None:
         return blockers

@@ -28,9 +28,15 @@ from prolo.clinic.models import (
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.screening import BENZYL_ALCOHOL_DILUENTS, RULES_BY_ID, UNCODED_SITE
 from prolo.clinic.services.audit import audit_log, create_audited, snapshot, update_audited
+from prolo.clinic.services.baseline import baseline_sign_blockers, no_baseline_changes
 from prolo.clinic.services.consent import consent_sign_blockers
 from prolo.clinic.services.dosing import dose_sign_blockers, dose_signed_fields
-from prolo.clinic.services.fields import check_plausible_date, check_practitioner, pick
+from prolo.clinic.services.fields import (
+    check_plausible_date,
+    check_practitioner,
+    check_site_structure,
+    pick,
+)
 from prolo.clinic.services.locks import lock, lock_draft, refuse_if_closed
 from prolo.clinic.services.patients import weight_record
 from prolo.clinic.services.reminders import reminders_sync
@@ -101,9 +107,14 @@ def checklist_save(
     weight_kg: Decimal | None = None,
     answers: Mapping[str, Any] | None = None,
     acknowledgement: str = "",
+    no_baseline_reason: str = "",
     **items: Any,
 ) -> Checklist:
-    """Record checklist answers; the checklist completes when every item is confirmed."""
+    """Record checklist answers; the checklist completes when every item is confirmed.
+
+    `no_baseline_reason`: why the course's first session goes ahead without a baseline
+    questionnaire (services/baseline.py); kept with who gave it and when.
+    """
     require(actor, Perm.COMPLETE_CHECKLIST)
     session = lock(session.pk)
     refuse_if_closed(session)
@@ -116,14 +127,21 @@ def checklist_save(
             }
         )
     changes: dict[str, Any] = pick(items, CHECKLIST_FIELDS)
+    checklist = Checklist.objects.select_for_update().filter(session=session).first()
     if changes.get("contraindications_rechecked"):
         # Ticked, it runs the screening and holds only if that passes (docs/screening.md).
         changes["contraindications_rechecked"] = checklist_screening(
-            actor=actor, session=session, answers=answers, acknowledgement=acknowledgement
+            actor=actor,
+            session=session,
+            answers=answers,
+            acknowledgement=acknowledgement,
+            checklist=_applied(checklist or Checklist(session=session), changes),
         )
     if weight_kg is not None:
         changes["weight"] = weight_record(actor=actor, patient=patient, weight_kg=weight_kg)
-    checklist = Checklist.objects.select_for_update().filter(session=session).first()
+    changes |= no_baseline_changes(
+        session=session, reason=no_baseline_reason, user=actor.user, now=timezone.now()
+    )
     if checklist is None:
         checklist = Checklist(session=session, **changes)
         for name, value in _completion(checklist, {}, actor).items():
@@ -133,12 +151,17 @@ def checklist_save(
     return update_audited(actor=actor, instance=checklist, patient=patient, changes=changes)
 
 
-def _completion(checklist: Checklist, answers: dict[str, Any], actor: Actor) -> dict[str, Any]:
-    """Who completed the checklist and when, once `answers` are applied (None if incomplete)."""
+def _applied(checklist: Checklist, answers: dict[str, Any]) -> Checklist:
+    """An unsaved copy of `checklist` with `answers` applied."""
     probe = copy.copy(checklist)
     for name, value in answers.items():
         setattr(probe, name, value)
-    if probe.missing_items():
+    return probe
+
+
+def _completion(checklist: Checklist, answers: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """Who completed the checklist and when, once `answers` are applied (None if incomplete)."""
+    if _applied(checklist, answers).missing_items():
         return {"completed_at": None, "completed_by": None}
     if checklist.is_complete:  # still complete: keep the original completion
         return {"completed_at": checklist.completed_at, "completed_by": checklist.completed_by}
@@ -172,6 +195,7 @@ def injection_add(
     require(actor, Perm.RECORD_NOTE)
     session, note = lock_draft(note)
     fields = pick(fields, INJECTION_FIELDS)
+    check_site_structure(fields)
     if syringe is not None:
         volume = fields.get("volume_ml")
         fields |= syringe_solution(syringe=syringe, session=session, volume_ml=volume)
@@ -238,7 +262,21 @@ def _sign_blockers(note: ProcedureNote) -> list[str]:
     blockers.extend(dose_sign_blockers(note))
     blockers.extend(screening_sign_blockers(note.session))
     blockers.extend(consent_sign_blockers(note.session))
+    blockers.extend(_not_yet_blockers(note.session))
+    blockers.extend(baseline_sign_blockers(note.session, checklist))
     return blockers
+
+
+def _not_yet_blockers(session: TreatmentSession) -> list[str]:
+    """A note is signed once its procedure is done, so never before the session's time."""
+    if session.scheduled_at <= timezone.now():
+        return []
+    at = timezone.localtime(session.scheduled_at)
+    return [
+        f"Session {session.number} is booked for {at:%d %b %Y %H:%M}, which has not come yet: "
+        "a note is signed after the procedure. If the session took place earlier, move it to "
+        "the time it happened, then sign."
+    ]
 
 
 @transaction.atomic

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import time_machine
+from django.utils import timezone
+
 from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import Patient, TreatmentCourse
 from prolo.clinic.permissions import Actor
@@ -29,11 +32,14 @@ def pain(actor: Actor, course: TreatmentCourse, value: int, timepoint: str) -> N
 
 
 def sign_session(actor: Actor, course: TreatmentCourse, number: int = 1, **injection: Any) -> None:
+    """Check, inject and sign session `number`; a later one is signed once its time has come."""
     session = course.sessions.get(number=number)
-    complete_checklist(actor, session, acknowledgement=REASON)
-    note = make_note(actor, session)
-    add_injection(actor, note, **injection)
-    note_sign(actor=actor, note=note)
+    when = max(timezone.now(), session.scheduled_at)
+    with time_machine.travel(when, tick=False):
+        complete_checklist(actor, session, acknowledgement=REASON)
+        note = make_note(actor, session)
+        add_injection(actor, note, **injection)
+        note_sign(actor=actor, note=note)
 
 
 def treated_course(

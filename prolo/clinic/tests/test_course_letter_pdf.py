@@ -35,7 +35,7 @@ def course(alice_actor, pat):
         2,
         site_code="knee-pes",
         side="left",
-        structure="tendon",
+        structure="enthesis",
         dextrose_percent=Decimal("12.5"),
         anaesthetic="lidocaine",
         anaesthetic_percent=Decimal("1"),

@@ -13,6 +13,7 @@ from prolo.clinic.safety.screening import (
     AllergyFact,
     Answers,
     Medicine,
+    NsaidHold,
     PatientFacts,
     ScreeningContext,
     Severity,
@@ -125,6 +126,10 @@ POSITIVE = {
     ),
     "prp-labs-missing": (context(course_type="prp", stocks=(PRP,)), Severity.RELATIVE),
     "high-risk-stock": (context(stocks=(D50, MORRHUATE, SALINE)), Severity.RELATIVE),
+    "nsaid-hold": (
+        context(nsaid_hold=NsaidHold(session_day=TODAY, stopped_on=TODAY, stop_days=3)),
+        Severity.RELATIVE,
+    ),
 }
 
 
@@ -175,6 +180,10 @@ NEGATIVE = {
     ),
     "prp-labs-missing": context(answers=answers()),  # a dextrose course needs no blood count
     "high-risk-stock": context(stocks=(D50, LIDOCAINE, SALINE)),
+    "nsaid-hold": context(
+        nsaid_hold=NsaidHold(session_day=TODAY, stopped_on=TODAY - dt.timedelta(days=3)),
+        medications=(Medicine("Ibuprofen", "nsaid"),),
+    ),
 }
 
 
@@ -185,6 +194,57 @@ def test_every_rule_has_a_near_miss_here():
 @pytest.mark.parametrize("rule", NEGATIVE)
 def test_each_rule_ignores_its_near_miss(rule):
     assert rule not in rules_found(NEGATIVE[rule])
+
+
+# Anti-inflammatories against the clinic's hold before the session (domain notes §6).
+
+
+def _hold(**overrides: object) -> list[str]:
+    hold = dataclasses.replace(NsaidHold(session_day=TODAY), **overrides)  # type: ignore[arg-type]
+    meds = (Medicine("Naproxen", "nsaid"),)
+    return [f.detail for f in screen(context(nsaid_hold=hold, medications=meds))]
+
+
+def test_anti_inflammatories_stopped_on_the_session_day_are_a_caution_naming_the_hold():
+    assert _hold(stopped_on=TODAY, stop_days=3) == [
+        "Stopped on 15 Jun 2025, 0 days before the session on 15 Jun 2025; the clinic stops "
+        "them 3 days before (clinic setting)."
+    ]
+
+
+@pytest.mark.parametrize(("days_before", "found"), [(1, True), (2, True), (3, False), (9, False)])
+def test_the_hold_is_counted_in_days_before_the_session(days_before, found):
+    stopped = TODAY - dt.timedelta(days=days_before)
+    assert bool(_hold(stopped_on=stopped, stop_days=3)) is found
+
+
+def test_the_hold_follows_the_clinic_setting():
+    stopped = TODAY - dt.timedelta(days=5)
+    assert _hold(stopped_on=stopped, stop_days=5) == []
+    assert _hold(stopped_on=stopped, stop_days=7)
+
+
+def test_stopping_after_the_session_day_is_a_caution():
+    (detail,) = _hold(session_day=TODAY - dt.timedelta(days=2), stopped_on=TODAY)
+    assert "after the session on 13 Jun 2025" in detail
+
+
+def test_an_nsaid_on_the_medication_list_with_no_stop_recorded_is_a_caution():
+    (detail,) = _hold(takes_none=True)
+    assert detail == (
+        "On the current medication list: Naproxen (NSAID); the checklist says the patient takes "
+        "none; the clinic stops them 3 days before (clinic setting)."
+    )
+    assert "no stop recorded" in _hold()[0]
+
+
+def test_no_nsaid_listed_and_none_taken_is_no_finding():
+    hold = NsaidHold(session_day=TODAY, takes_none=True)
+    assert screen(context(nsaid_hold=hold)) == []
+
+
+def test_a_course_being_planned_has_no_hold_to_check():
+    assert screen(context(medications=(Medicine("Naproxen", "nsaid"),))) == []
 
 
 # Allergies, through the catalogue's allergen links.

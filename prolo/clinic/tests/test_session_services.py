@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from prolo.clinic.clock import clinic_today
@@ -370,12 +371,13 @@ def test_signing_writes_a_sign_row_and_the_status_changes(alice_actor, alice, pa
 
 def test_signing_a_later_session_leaves_an_active_course_alone(alice_actor, signed):
     second = signed.course.sessions.get(number=2)
-    complete_checklist(alice_actor, second)
-    note = make_note(alice_actor, second)
-    add_injection(alice_actor, note)
-    since = _last_audit_id()
+    with time_machine.travel(second.scheduled_at + dt.timedelta(hours=1)):
+        complete_checklist(alice_actor, second)
+        note = make_note(alice_actor, second)
+        add_injection(alice_actor, note)
+        since = _last_audit_id()
 
-    note_sign(actor=alice_actor, note=note)
+        note_sign(actor=alice_actor, note=note)
 
     assert [e.object_type for e in _events_after(since)] == ["procedurenote", "treatmentsession"]
 
@@ -416,7 +418,8 @@ def test_signing_lists_every_missing_step(alice_actor, note):
     with pytest.raises(ValidationError) as exc:
         note_sign(actor=alice_actor, note=note)
 
-    assert len(exc.value.messages) == 3  # checklist, injections, a recent weight
+    # Checklist, injections, a recent weight, and the course's baseline questionnaire.
+    assert len(exc.value.messages) == 4
 
 
 @pytest.mark.parametrize("who", ["nora_actor", "pete_actor", "adam_actor", "rita_actor"])

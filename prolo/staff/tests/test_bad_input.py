@@ -254,7 +254,7 @@ def _injection_form(w: World) -> Data:
         "injection-site_code": "knee-pes",
         "injection-site_detail": "",
         "injection-side": "left",
-        "injection-structure": "tendon",
+        "injection-structure": "enthesis",
         "injection-guidance": "ultrasound",
         "injection-needle_gauge": "27",
         "injection-needle_length_mm": "38",
@@ -934,6 +934,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "stopped in the future": {"checklist-nsaids_stopped_on": "9999-12-31"},
             "steroid injected in the future": {"checklist-site_steroid_on": "9999-12-31"},
             "cautions without a reason": {"checklist-acknowledgement": ""},
+            "no-baseline reason of 1001 characters": {"checklist-no_baseline_reason": "r" * 1001},
         },
         booleans=CHECKLIST_BOOLEANS,
         empty_is_valid=True,  # an unticked checklist is saved as "not complete"
@@ -974,6 +975,10 @@ ENDPOINTS: dict[str, Endpoint] = {
             "other site undescribed": {"injection-site_code": "other"},
             "wrong side choice": {"injection-side": "up"},
             "wrong structure choice": {"injection-structure": "bone"},
+            "a structure the site does not have": {
+                "injection-site_code": "knee-patellar-tendon",
+                "injection-structure": "ligament",
+            },
             "wrong guidance choice": {"injection-guidance": "x-ray vision"},
             "wrong anaesthetic choice": {"injection-anaesthetic": "cocaine"},
             "wrong diluent choice": {"injection-diluent": "vodka"},

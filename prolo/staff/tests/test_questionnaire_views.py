@@ -72,7 +72,7 @@ def test_visa_a_item_7_names_its_four_allowed_answers(alice, pat, client_for):
     answers = {f"item_{item.id}": "0" for item in INSTRUMENTS["visa_a"].items} | {"item_Q7": "5"}
     response = client_for(alice).post(
         new_url(pat, instrument="visa_a"),
-        {"slot": ":extra", "answered_on": timezone.localdate().isoformat(), **answers},
+        {"slot": ":extra", "answered_on": clinic_today(pat.clinic).isoformat(), **answers},
     )
     assert response.status_code == 400
     assert "Item Q7: give 0, 4, 7 or 10, or leave it blank." in words(response)
@@ -200,7 +200,7 @@ def test_the_course_form_chooses_the_headline_score(alice_actor, alice, pat, cli
         "targets": "MCL",
         "planned_sessions": "3",
         "interval_days": "28",
-        "start_date": timezone.localdate().isoformat(),
+        "start_date": clinic_today(pat.clinic).isoformat(),
         "first_session_time": "09:00",
         "practitioner": alice.pk,
         "outcome_instruments": ["pain_nrs", "koos", "womac"],

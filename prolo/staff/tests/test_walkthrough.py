@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
+from django.test import Client
 from django.urls import reverse
 
-from prolo.clinic.clock import clinic_today
-from prolo.clinic.models import AuditEvent, CourseStatus, NoteStatus, Patient
+from prolo.clinic.clock import clinic_today, clinic_zone
+from prolo.clinic.models import AuditEvent, CourseStatus, NoteStatus, Patient, User
 from prolo.clinic.services.consent import current_document
 from prolo.clinic.services.diary import session_day
 
@@ -19,7 +21,14 @@ def _chart(patient: Patient) -> str:
 
 @pytest.mark.django_db
 def test_a_physician_goes_from_new_patient_to_amended_note(alice, client_for):
-    client = client_for(alice)
+    # At midday: the first session, booked for 09:30 today, has happened when its note is signed.
+    clinic = alice.memberships.get().clinic
+    midday = dt.datetime.combine(clinic_today(clinic), dt.time(12), tzinfo=clinic_zone(clinic))
+    with time_machine.travel(midday, tick=True):
+        _walk(alice, client_for(alice))
+
+
+def _walk(alice: User, client: Client) -> None:
     today = clinic_today(alice.memberships.get().clinic)
 
     response = client.post(
@@ -120,6 +129,7 @@ def test_a_physician_goes_from_new_patient_to_amended_note(alice, client_for):
             "checklist-contraindications_rechecked": "on",
             "checklist-weight_kg": "71.5",
             "checklist-site_marked": "on",
+            "checklist-no_baseline_reason": "Referred late; questionnaires start at session 2.",
         },
     )
     assert response.status_code == 302
@@ -132,13 +142,17 @@ def test_a_physician_goes_from_new_patient_to_amended_note(alice, client_for):
         },
     )
     assert response.status_code == 302
-    for site in ("knee-mcl", "knee-pes", "knee-ia"):
+    for site, structure in (
+        ("knee-mcl", "ligament"),
+        ("knee-pes", "enthesis"),
+        ("knee-ia", "joint"),
+    ):
         response = client.post(
             reverse("staff:injection-add", args=[first.code]),
             {
                 "injection-site_code": site,
                 "injection-side": "left",
-                "injection-structure": "ligament",
+                "injection-structure": structure,
                 "injection-guidance": "landmark",
                 "injection-needle_gauge": 27,
                 "injection-needle_length_mm": 38,

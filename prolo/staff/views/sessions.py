@@ -20,11 +20,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from prolo.clinic.access import get_injection, get_session
-from prolo.clinic.models import Checklist, Injection, ProcedureNote, TreatmentSession
+from prolo.clinic.models import (
+    Checklist,
+    ClinicSettings,
+    Injection,
+    ProcedureNote,
+    TreatmentSession,
+)
+from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.permissions import Actor, Perm
+from prolo.clinic.safety.careplan import nsaid_stop_days
 from prolo.clinic.safety.protocols import injection_initial as injection_initial_from
 from prolo.clinic.safety.protocols import next_planned
 from prolo.clinic.services import sessions as services
+from prolo.clinic.services.baseline import missing_baselines, missing_message
 from prolo.clinic.services.careplans import session_care_plan
 from prolo.clinic.services.patients import chart_open
 from prolo.clinic.services.screening import (
@@ -113,7 +122,9 @@ def _render(
 ) -> HttpResponse:
     chart_open(actor=request.actor, patient=session.course.patient, part=session)
     note = _note(session)
-    checklist = Checklist.objects.filter(session=session).select_related("weight").first()
+    checklist = (
+        Checklist.objects.filter(session=session).select_related("weight", "no_baseline_by").first()
+    )
     actor = request.actor
     injections = list(note.injections.all()) if note else []
     planned = planned_lines(session.course.protocol)
@@ -137,13 +148,25 @@ def _render(
         "can_sign": actor.can(Perm.SIGN_NOTE),
         "can_schedule": actor.can(Perm.SCHEDULE_SESSION),
         "can_report_adverse_event": actor.can(Perm.REPORT_ADVERSE_EVENT),
+        "can_record_outcome": actor.can(Perm.RECORD_OUTCOME),
         "nav": "patients",
     }
     context.update(syringe_context(actor, session, context["forms"]))
     context.update(screening_page_context(actor, session))
+    context.update(checklist_findings(session, context["screening_limits"]))
     context.update(diary_context(actor, session, context["forms"]))
     status = 400 if bound or sign_errors else 200
     return render(request, "staff/session_detail.html", context, status=status)
+
+
+def checklist_findings(session: TreatmentSession, limits: ClinicSettings) -> dict[str, Any]:
+    """The checklist section's anti-inflammatory hold and its missing-baseline notice."""
+    codes = missing_baselines(session)
+    return {
+        "nsaid_hold_days": nsaid_stop_days(limits, session.course.course_type == "prp"),
+        "no_baseline": missing_message(codes) if codes else "",
+        "no_baseline_instruments": [(code, INSTRUMENTS[code].name) for code in codes],
+    }
 
 
 @staff_view()
