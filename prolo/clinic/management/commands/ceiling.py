@@ -53,7 +53,7 @@ class Command(BaseCommand):
         parser.add_argument("--liver", action="store_true", help="The patient has liver disease.")
         parser.add_argument("--heart", action="store_true", help="The patient has heart disease.")
         parser.add_argument("--given-ml", help="Volume given in mL (needs --percent).")
-        parser.add_argument("--percent", help="Strength of what was given, in % (1% = 10 mg/mL).")
+        parser.add_argument("--percent", help="Strength of what was given, in %% (1%% = 10 mg/mL).")
         parser.add_argument(
             "--clinic", help="A clinic's code (UUID): its limits and factors, not the defaults."
         )

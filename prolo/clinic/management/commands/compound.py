@@ -66,7 +66,15 @@ def decimal(text: str) -> Decimal:
     return value
 
 
+def _escape(text: str) -> str:
+    """argparse formats help text with %: a stock's own "%" must be doubled."""
+    return text.replace("%", "%%")
+
+
 class Command(BaseCommand):
+    # A calculator: it needs neither the URL configuration nor the other system checks, whose
+    # imports (every view of the project) would cost most of its start-up time.
+    requires_system_checks: list[str] = []
     help = (
         "Work out how much of each stock to draw up for a syringe (--volume, --dextrose, "
         "--lidocaine …), or what a recipe of stocks contains (--recipe)."
@@ -79,7 +87,7 @@ class Command(BaseCommand):
         )
         for agent, stock in AGENTS.items():
             parser.add_argument(
-                f"--{agent}", type=decimal, help=f"target {agent}, %% (stock: {stock})"
+                f"--{agent}", type=decimal, help=f"target {agent}, %% (stock: {_escape(stock)})"
             )
         parser.add_argument("--dextrose-stock", default="D50", help="default: D50")
         parser.add_argument(
