@@ -121,6 +121,14 @@ class ClinicSettings(models.Model):
         default=Decimal("10.0"),
     )
     prp_min_platelets = models.PositiveIntegerField("PRP: minimum platelets (×10³/µL)", default=100)
+    epinephrine_min_ratio = models.PositiveIntegerField(
+        "epinephrine counts from 1:",
+        default=400_000,
+        validators=[MinValueValidator(1_000), MaxValueValidator(10_000_000)],
+        help_text="A mix with less epinephrine than 1:this (400000 = 1:400,000 = 2.5 µg/mL) is "
+        "judged against the plain anaesthetic limit. Unverified: not in the domain notes; the "
+        "with-epinephrine limits were labelled for 1:200,000 (bupivacaine [R46][R47]).",
+    )
 
     class Meta:
         verbose_name_plural = "clinic settings"
@@ -211,6 +219,16 @@ class StockProduct(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     epinephrine = models.BooleanField(default=False)
+    epinephrine_ratio = models.PositiveIntegerField(
+        "epinephrine strength, 1:",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1_000), MaxValueValidator(10_000_000)],
+        help_text="As on the vial: 100000 for 1:100,000 (10 µg/mL), 200000 for 1:200,000.",
+    )
+    # Actives other than dextrose and the anaesthetic, % w/v: [{"name": "phenol", "percent":
+    # "2.5"}]. A sclerosant's strength lives here (sodium morrhuate 5%, P2G's phenol/glycerin).
+    actives = models.JSONField(default=list, blank=True)
     diluent = models.CharField(
         "which diluent",
         max_length=30,
@@ -299,6 +317,10 @@ class Syringe(models.Model):
     anaesthetics = models.JSONField(default=dict, blank=True)
     benzyl_alcohol = models.BooleanField(default=False)
     osmolarity = models.PositiveIntegerField(default=0)
+    # Epinephrine in the syringe (µg/mL), null when none of its stocks has any.
+    epinephrine_ug_per_ml = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
