@@ -186,6 +186,10 @@ def composition_allergens(
     return found
 
 
+def _num(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.001')).normalize():f}"
+
+
 def _positive(value: object) -> bool:
     """Whether a strength is above 0; a value that is no number (refused later) is not."""
     try:
@@ -266,6 +270,24 @@ class StockProduct(models.Model):
     @property
     def benzyl_alcohol(self) -> bool:
         return Allergen.BENZYL_ALCOHOL in self.allergens
+
+    @property
+    def strength(self) -> str:
+        """Every active with its strength: "Lidocaine 1%, epinephrine 1:100,000 (10 µg/mL)"."""
+        parts = []
+        if self.dextrose_percent:
+            parts.append(f"{_num(self.dextrose_percent)}% dextrose")
+        if self.anaesthetic != Anaesthetic.NONE:
+            parts.append(f"{self.get_anaesthetic_display()} {_num(self.anaesthetic_percent)}%")
+        if self.epinephrine:
+            parts.append(
+                f"epinephrine 1:{self.epinephrine_ratio:,} "
+                f"({_num(Decimal(1_000_000) / self.epinephrine_ratio)} µg/mL)"
+                if self.epinephrine_ratio
+                else "epinephrine of unrecorded strength"
+            )
+        parts += [f"{a['name']} {a['percent']}%" for a in self.actives or []]
+        return ", ".join(parts)
 
     @property
     def fixed_allergens(self) -> list[tuple[str, str]]:

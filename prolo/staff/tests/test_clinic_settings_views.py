@@ -37,6 +37,7 @@ def _form(**changes: str) -> dict[str, str]:
         "recent_steroid_weeks": "4",
         "prp_min_haemoglobin": "10.0",
         "prp_min_platelets": "100",
+        "epinephrine_min_ratio": "400000",
     }
     return values | changes
 
@@ -183,3 +184,17 @@ def test_settings_of_one_clinic_do_not_touch_another(adam, charlie, client_for, 
 def test_the_clinic_link_is_in_the_menu_for_clinical_readers_only(nora, rita, client_for):
     assert ">Clinic</a>" in client_for(nora).get(reverse("staff:today")).content.decode()
     assert ">Clinic</a>" not in client_for(rita).get(reverse("staff:today")).content.decode()
+
+
+def test_the_epinephrine_threshold_is_an_unverified_setting_with_its_source(
+    adam, client_for, clinic
+):
+    html = client_for(adam).get(reverse(URL)).content.decode()
+    assert "Epinephrine counts from 1:" in html
+    assert "Unverified, not in the domain notes" in html
+    response = client_for(adam).post(reverse(URL), _form(epinephrine_min_ratio="200000"))
+    assert response.status_code == 302
+    assert ClinicSettings.objects.get(clinic=clinic).epinephrine_min_ratio == 200_000
+    response = client_for(adam).post(reverse(URL), _form(epinephrine_min_ratio="12"))
+    assert response.status_code == 400
+    assert ClinicSettings.objects.get(clinic=clinic).epinephrine_min_ratio == 200_000
