@@ -45,7 +45,7 @@ def parse_active(text: str) -> tuple[str, Decimal]:
 def parse_actives(text: str) -> list[dict[str, str]]:
     """ "phenol 2.5%, glycerin 25%" → [{"name": "phenol", "percent": "2.5"}, …] (StockProduct.
     actives). Commas or "+" separate them; an empty text is no actives."""
-    actives = []
+    actives: list[dict[str, str]] = []
     for part in filter(None, (p.strip() for p in re.split(r"[,+]", text or ""))):
         name, percent = parse_active(part)
         if any(a["name"] == name for a in actives):

@@ -267,7 +267,7 @@ def table(mix: Mix) -> str:
     return "\n".join(lines)
 
 
-def _total(mix: Mix, stocks: list[Row]) -> tuple[str, str, str, str]:
+def _total(mix: Mix, stocks: list[Row]) -> tuple[str, ...]:
     """The sum of the printed amounts and shares (ingredient_rows rounds them so they add up)."""
     if mix.final_volume_ml is None:
         parts = sum((i.amount or i.volume_ml for i in mix.ingredients), Decimal(0))
@@ -283,7 +283,7 @@ def _sourced(stocks: list[Row], contents: list[Row]) -> list[Row]:
     return [*stocks, volume, *contents]
 
 
-def _grid(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _grid(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: tuple[str, ...]) -> str:
