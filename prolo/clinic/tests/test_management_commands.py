@@ -53,6 +53,17 @@ def test_a_server_still_refuses_to_start_without_a_key():
     done = shell("runserver", "--noreload", "127.0.0.1:1")
     assert done.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in done.stderr
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import prolo.wsgi"],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert "SECRET_KEY must be set when DEBUG is off" in wsgi.stderr
 
 
 PROBE = """

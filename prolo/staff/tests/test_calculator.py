@@ -527,3 +527,17 @@ def response_row(html: str, name: str) -> list[str]:
     assert row, name
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row[1], re.S)]
     return [c for c in cells if c in ("1%", "0.05 g")]
+
+
+def test_the_session_page_shows_a_syringes_epinephrine_and_which_limit_applies(
+    nora, client_for, session, stocks
+):
+    client = client_for(nora)
+    url = reverse("staff:syringe-add", args=[session.code])
+    epinephrine = {"syringe-anaesthetic_stock": stocks["Lidocaine 1% with epinephrine"]}
+    client.post(url, _draw_up_form(stocks, **epinephrine))
+    weak = epinephrine | {"syringe-label": "B", "syringe-target_anaesthetic_percent": "0.1"}
+    client.post(url, _draw_up_form(stocks, **weak))
+    page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
+    assert "lidocaine 0.5% (50 mg, with epinephrine); epinephrine 5 µg/mL (1:200,000)" in page
+    assert "lidocaine 0.1% (10 mg, plain limit); epinephrine 1 µg/mL (1:1,000,000)" in page
