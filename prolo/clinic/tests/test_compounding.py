@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from prolo.clinic.safety.catalogue import DEFAULT_LIMITS, DEFAULT_STOCKS, Stock, find_stock
 from prolo.clinic.safety.composition import stock_from_composition
-from prolo.clinic.safety.compounding import CompoundingError, Mix, analyse, compound, content_rows
+from prolo.clinic.safety.compounding import CompoundingError, Mix, analyse, compound
+from prolo.clinic.safety.mix_tables import content_rows
 
 D50 = find_stock("D50", DEFAULT_STOCKS)
 D10 = find_stock("D10W", DEFAULT_STOCKS)

@@ -19,19 +19,16 @@ from prolo.clinic.access import get_session
 from prolo.clinic.models import Allergen, Clinic, Syringe, TreatmentSession
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.compounding import (
-    FORMULAS,
     CompoundingError,
     Mix,
     analyse,
     compound,
-    content_rows,
-    flags,
-    ingredient_rows,
     ml,
     num,
     ratio,
 )
 from prolo.clinic.safety.dosing import mg_from_ml
+from prolo.clinic.safety.mix_tables import FORMULAS, content_rows, flags, ingredient_rows
 from prolo.clinic.services.catalogue import (
     STOCK_FIELDS,
     get_stock,

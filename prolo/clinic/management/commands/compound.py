@@ -24,19 +24,15 @@ from prolo.clinic.safety.catalogue import DEFAULT_STOCKS, find_stock
 from prolo.clinic.safety.composition import stock_from_composition
 from prolo.clinic.safety.compounding import (
     DEFAULT_EPINEPHRINE_MIN_RATIO,
-    FORMULAS,
     CompoundingError,
     Mix,
-    Row,
     StockLike,
     analyse,
     compound,
-    content_rows,
-    flags,
-    ingredient_rows,
     ml,
     num,
 )
+from prolo.clinic.safety.mix_tables import FORMULAS, Row, content_rows, flags, ingredient_rows
 from prolo.clinic.services.catalogue import stocks_for
 from prolo.clinic.services.settings import settings_for
 
