@@ -18,9 +18,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or "test" in sys.argv[1:2]
 
 DEBUG = envbool("DEBUG", False)
+# Commands that only calculate or print help never sign, hash or serve anything, so a fresh
+# clone runs them without a key. Everything else (a server above all, and registry_csv, whose
+# pseudonyms are keyed) still refuses to start without SECRET_KEY when DEBUG is off.
+KEYLESS_COMMANDS = frozenset({"compound", "ceiling", "score", "instrument", "help"})
+
+
+def _keyless(argv: list[str]) -> bool:
+    if not argv or Path(argv[0]).name != "manage.py":
+        return False
+    args = argv[1:]
+    return not args or args[0] in KEYLESS_COMMANDS or "--help" in args or "-h" in args
+
+
 SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or _keyless(sys.argv)):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example)")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from django import forms
 
 from prolo.clinic.models import Allergen, Clinic, StockKind, StockProduct
+from prolo.clinic.safety.composition import actives_text, parse_actives
 from prolo.clinic.services.catalogue import STOCK_FIELDS, anaesthetic_strength_error, stocks_for
 from prolo.lib.forms import ParseModelForm
 
@@ -237,14 +238,33 @@ class StockForm(ParseModelForm):
         required=False,
         label="Contains (for allergy checks)",
     )
+    actives = forms.CharField(
+        label="Other actives (% w/v)",
+        required=False,
+        max_length=300,
+        help_text="A sclerosant's or biologic's actives, each as NAME PERCENT%, separated by "
+        "commas: sodium morrhuate 5%; phenol 2.5%, glycerin 25% (with dextrose 25% above).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actives = self.initial.get("actives")
+        if isinstance(actives, list):
+            self.initial["actives"] = actives_text(actives)
+
+    def clean_actives(self) -> list[dict[str, str]]:
+        try:
+            return parse_actives(self.cleaned_data.get("actives") or "")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     class Meta:
         model = StockProduct
         fields = STOCK_FIELDS
         labels = {"active": "In use (offered when drawing up)", "high_risk": "High risk"}
         help_texts = {
-            "dextrose_percent": "0 unless it is a dextrose stock.",
             "anaesthetic_percent": "0 unless it is a local anaesthetic stock.",
+            "dextrose_percent": "0 unless it is a dextrose stock, or a sclerosant with dextrose.",
             "osmolarity": "From the label; 0 if the label gives none (it then counts as 0).",
             "source": "Where the strength and contents come from: the label, its date.",
         }

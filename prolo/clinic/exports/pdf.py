@@ -17,7 +17,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
-from weasyprint import HTML  # type: ignore[import-untyped]  # ships no type hints
 
 from prolo.clinic.models import (
     AdverseEvent,
@@ -43,6 +42,10 @@ PDF_VARIANT = "pdf/ua-1"
 
 def html_to_pdf(html: str) -> bytes:
     """The PDF of `html`. Templates inline their styles and load no remote resources."""
+    # Imported here, not at the top: WeasyPrint takes about two seconds of CPU to load, and the
+    # URL check of every management command imports this module.
+    from weasyprint import HTML  # type: ignore[import-untyped]  # ships no type hints
+
     return bytes(HTML(string=html, base_url=None).write_pdf(pdf_variant=PDF_VARIANT))
 
 

@@ -134,6 +134,14 @@ class ClinicSettings(models.Model):
         default=Decimal("10.0"),
     )
     prp_min_platelets = models.PositiveIntegerField("PRP: minimum platelets (×10³/µL)", default=100)
+    epinephrine_min_ratio = models.PositiveIntegerField(
+        "epinephrine counts from 1:",
+        default=400_000,
+        validators=[MinValueValidator(1_000), MaxValueValidator(10_000_000)],
+        help_text="A mix with less epinephrine than 1:this (400000 = 1:400,000 = 2.5 µg/mL) is "
+        "judged against the plain anaesthetic limit. Unverified: not in the domain notes; the "
+        "with-epinephrine limits were labelled for 1:200,000 (bupivacaine [R46][R47]).",
+    )
 
     class Meta:
         verbose_name_plural = "clinic settings"
@@ -191,6 +199,10 @@ def composition_allergens(
     return found
 
 
+def _num(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.001')).normalize():f}"
+
+
 def _positive(value: object) -> bool:
     """Whether a strength is above 0; a value that is no number (refused later) is not."""
     try:
@@ -224,6 +236,16 @@ class StockProduct(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     epinephrine = models.BooleanField(default=False)
+    epinephrine_ratio = models.PositiveIntegerField(
+        "epinephrine strength, 1:",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1_000), MaxValueValidator(10_000_000)],
+        help_text="As on the vial: 100000 for 1:100,000 (10 µg/mL), 200000 for 1:200,000.",
+    )
+    # Actives other than dextrose and the anaesthetic, % w/v: [{"name": "phenol", "percent":
+    # "2.5"}]. A sclerosant's strength lives here (sodium morrhuate 5%, P2G's phenol/glycerin).
+    actives = models.JSONField(default=list, blank=True)
     diluent = models.CharField(
         "which diluent",
         max_length=30,
@@ -261,6 +283,24 @@ class StockProduct(models.Model):
     @property
     def benzyl_alcohol(self) -> bool:
         return Allergen.BENZYL_ALCOHOL in self.allergens
+
+    @property
+    def strength(self) -> str:
+        """Every active with its strength: "Lidocaine 1%, epinephrine 1:100,000 (10 µg/mL)"."""
+        parts = []
+        if self.dextrose_percent:
+            parts.append(f"{_num(self.dextrose_percent)}% dextrose")
+        if self.anaesthetic != Anaesthetic.NONE:
+            parts.append(f"{self.get_anaesthetic_display()} {_num(self.anaesthetic_percent)}%")
+        if self.epinephrine:
+            parts.append(
+                f"epinephrine 1:{self.epinephrine_ratio:,} "
+                f"({_num(Decimal(1_000_000) / self.epinephrine_ratio)} µg/mL)"
+                if self.epinephrine_ratio
+                else "epinephrine of unrecorded strength"
+            )
+        parts += [f"{a['name']} {a['percent']}%" for a in self.actives or []]
+        return ", ".join(parts)
 
     @property
     def fixed_allergens(self) -> list[tuple[str, str]]:
@@ -312,6 +352,10 @@ class Syringe(models.Model):
     anaesthetics = models.JSONField(default=dict, blank=True)
     benzyl_alcohol = models.BooleanField(default=False)
     osmolarity = models.PositiveIntegerField(default=0)
+    # Epinephrine in the syringe (µg/mL), null when none of its stocks has any.
+    epinephrine_ug_per_ml = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -43,6 +43,9 @@ class Stock:
     anaesthetic: str = Anaesthetic.NONE.value
     anaesthetic_percent: Decimal = Decimal(0)
     epinephrine: bool = False
+    epinephrine_ratio: int | None = None  # the N of "epinephrine 1:N"
+    # Actives other than dextrose and the anaesthetic, as (name, % w/v): phenol, morrhuate …
+    actives: tuple[tuple[str, str], ...] = ()
     # For a diluent stock, what an injection from it records as its diluent.
     diluent: str = Diluent.NONE.value
     osmolarity: int = 0
@@ -86,7 +89,7 @@ def _anaesthetic(
     source: str,
     *,
     extra_allergens: tuple[str, ...] = (),
-    epinephrine: bool = False,
+    epinephrine_ratio: int | None = None,
     notes: str = "",
     aliases: tuple[str, ...] = (),
 ) -> Stock:
@@ -95,7 +98,8 @@ def _anaesthetic(
         kind=StockKind.ANAESTHETIC.value,
         anaesthetic=agent,
         anaesthetic_percent=Decimal(percent),
-        epinephrine=epinephrine,
+        epinephrine=epinephrine_ratio is not None,
+        epinephrine_ratio=epinephrine_ratio,
         allergens=(AMIDE, *extra_allergens),
         source=source,
         notes=notes,
@@ -164,9 +168,10 @@ DEFAULT_STOCKS: tuple[Stock, ...] = (
         "1",
         "Epinephrine-containing forms contain sodium metabisulfite [R22]; the higher "
         "with-epinephrine dose limit applies only to these [R44][R45]",
-        epinephrine=True,
+        epinephrine_ratio=100_000,
         extra_allergens=(SULFITE,),
-        notes=NO_OSMOLARITY + " Epinephrine strength: as on the vial.",
+        notes=NO_OSMOLARITY + " Epinephrine 1:100,000 is the usual strength, not in the domain "
+        "notes: unverified, check it against the vial.",
         aliases=("lidocaine 1% with epi", "lido epi"),
     ),
     _anaesthetic(
@@ -235,6 +240,7 @@ DEFAULT_STOCKS: tuple[Stock, ...] = (
     Stock(
         name="Sodium morrhuate 5%",
         kind=StockKind.SCLEROSANT.value,
+        actives=(("sodium morrhuate", "5"),),
         allergens=(FISH,),
         high_risk=True,
         source="Sclerosant; US label 'not found by FDA to be safe and effective'; "

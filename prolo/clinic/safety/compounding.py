@@ -8,19 +8,25 @@ docs/compounding.md:
 - the diluent is what is left, and is never negative: a request fits only if the sum of
   target % / stock % over the ingredients is at most 1, whatever the final volume;
 - anaesthetic mg = mL × % × 10, dextrose g = mL × % / 100 (percent is w/v, [R20][R22]);
-- estimated osmolarity = Σ volume fraction × the stock's label osmolarity (§2.1).
+- estimated osmolarity = Σ volume fraction × the stock's label osmolarity (§2.1);
+- every other active (phenol, glycerin, sodium morrhuate …) and epinephrine: Σ volume × the
+  stock's strength ÷ final volume, like dextrose; epinephrine 1:N is 1,000,000 ÷ N µg/mL.
+
+An agent counts as "with epinephrine" (the higher dose limit) only when every mg of it came from
+a stock with epinephrine and the mix holds at least the clinic's epinephrine threshold
+(docs/compounding.md, "Epinephrine").
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, Literal, Protocol
 
-from prolo.clinic.models.safety import Allergen
+from prolo.clinic.models.safety import Allergen, StockKind
 from prolo.clinic.models.sessions import Anaesthetic
 from prolo.clinic.safety.dosing import MG_PER_ML_PER_PERCENT, mg_from_ml
 
@@ -31,6 +37,10 @@ PERCENT_PLACES = Decimal("0.001")  # as Syringe.dextrose_percent stores it
 # Bounds that keep the arithmetic exact, not clinical limits.
 MAX_VOLUME_ML = Decimal(1000)
 MIN_PRECISION_ML = Decimal("0.001")
+UG_PER_ML_AT_1_TO_1 = Decimal(1_000_000)  # epinephrine 1:N (g per mL) is 1,000,000 ÷ N µg/mL
+# Below this a diluted epinephrine mix is judged against the plain limit: ClinicSettings.
+# epinephrine_min_ratio holds each clinic's own value (unverified; docs/compounding.md).
+DEFAULT_EPINEPHRINE_MIN_RATIO = 400_000
 
 
 class StockLike(Protocol):
@@ -48,6 +58,10 @@ class StockLike(Protocol):
     def anaesthetic_percent(self) -> Decimal: ...
     @property
     def epinephrine(self) -> bool: ...
+    @property
+    def epinephrine_ratio(self) -> int | None: ...  # the N of "epinephrine 1:N"
+    @property
+    def actives(self) -> Any: ...  # other actives: [{"name", "percent"}] or ((name, percent),)
     @property
     def osmolarity(self) -> int: ...
     @property
@@ -87,12 +101,22 @@ class AgentDose:
     agent: str
     percent: Decimal  # achieved, after rounding
     mg: Decimal | None  # None when a recipe in parts has no final volume
-    epinephrine: bool
+    epinephrine: bool  # judged: the with-epinephrine limit applies to this agent
     target_percent: Decimal | None = None
+    reason: str = ""  # why it counts as with epinephrine or plain, when the mix has any
 
     @property
     def label(self) -> str:
         return str(Anaesthetic(self.agent).label)
+
+
+@dataclass(frozen=True)
+class ActiveDose:
+    """An active other than dextrose and the anaesthetics: phenol, glycerin, a sclerosant."""
+
+    name: str
+    percent: Decimal  # w/v in the mix
+    grams: Decimal | None  # None when a recipe in parts has no final volume
 
 
 @dataclass(frozen=True)
@@ -110,10 +134,17 @@ class Mix:
     precision_ml: Decimal | None = None
     unit: Literal["ml", "parts"] = "ml"
     notes: tuple[str, ...] = field(default=())
+    actives: tuple[ActiveDose, ...] = ()
+    # Epinephrine in the mix, µg/mL; None when no stock has any. Stocks with epinephrine of
+    # unrecorded strength add nothing here and are named in epinephrine_unknown.
+    epinephrine_ug_per_ml: Decimal | None = None
+    epinephrine_unknown: tuple[str, ...] = ()
+    epinephrine_min_ratio: int = DEFAULT_EPINEPHRINE_MIN_RATIO
 
     @property
     def epinephrine(self) -> bool:
-        return any(a.epinephrine for a in self.anaesthetics)
+        """Whether the mix contains epinephrine (and so sulfite) at all."""
+        return any(i.stock.epinephrine for i in self.ingredients)
 
     @property
     def benzyl_alcohol(self) -> bool:
@@ -155,23 +186,36 @@ class Mix:
             "dextrose": {
                 "target_percent": _s(self.target_dextrose_percent),
                 "percent": _s(self.dextrose_percent, PERCENT_PLACES),
-                "grams": _s(self.dextrose_g),
+                "grams": _s(self.dextrose_g, PERCENT_PLACES),
             },
             "anaesthetics": [
                 {
                     "agent": a.agent,
                     "target_percent": _s(a.target_percent),
                     "percent": _s(a.percent, PERCENT_PLACES),
-                    "mg": _s(a.mg),
+                    "mg": _s(a.mg, PERCENT_PLACES),
                     "epinephrine": a.epinephrine,
+                    "epinephrine_reason": a.reason or None,
                 }
                 for a in self.anaesthetics
             ],
+            "actives": [
+                {
+                    "name": a.name,
+                    "percent": _s(a.percent, PERCENT_PLACES),
+                    "grams": _s(a.grams, PERCENT_PLACES),
+                }
+                for a in self.actives
+            ],
             "epinephrine": self.epinephrine,
+            "epinephrine_ug_per_ml": _s(self.epinephrine_ug_per_ml, PERCENT_PLACES),
+            "epinephrine_ratio": ratio(self.epinephrine_ug_per_ml),
+            "epinephrine_strength_unknown": list(self.epinephrine_unknown),
+            "epinephrine_min_ratio": f"1:{self.epinephrine_min_ratio:,}",
             "benzyl_alcohol": self.benzyl_alcohol,
             "high_risk": self.high_risk,
             "allergens": self.allergens,
-            "osmolarity_mosm_per_l": self.osmolarity,
+            "osmolarity_mosm_per_l": str(self.osmolarity),
             "osmolarity_counted_as_zero": list(self.zero_osmolarity),
             "notes": list(self.notes),
         }
@@ -189,6 +233,61 @@ def num(value: Decimal) -> str:
     """A decimal without trailing zeros or exponent: 15, 0.5, 2.25."""
     text = f"{value.normalize():f}"
     return "0" if text == "-0" else text
+
+
+def ratio(ug_per_ml: Decimal | None) -> str | None:
+    """Epinephrine µg/mL as a label writes it: 5 → "1:200,000" (to the nearest whole N)."""
+    if not ug_per_ml:
+        return None
+    n = (UG_PER_ML_AT_1_TO_1 / ug_per_ml).to_integral_value(ROUND_HALF_UP)
+    return f"1:{int(n):,}"
+
+
+def ug_per_ml(epinephrine_ratio: int) -> Decimal:
+    """Epinephrine 1:N as µg/mL: 1:100,000 → 10."""
+    return UG_PER_ML_AT_1_TO_1 / epinephrine_ratio
+
+
+def actives_of(stock: StockLike) -> tuple[tuple[str, Decimal], ...]:
+    """A stock's other actives as (name, % w/v): from a StockProduct's list of
+    {"name", "percent"} or a catalogue Stock's pairs."""
+    found = []
+    for item in getattr(stock, "actives", None) or ():
+        name, strength = (item["name"], item["percent"]) if isinstance(item, Mapping) else item
+        found.append((str(name), Decimal(str(strength))))
+    return tuple(found)
+
+
+def is_dextrose_stock(stock: StockLike) -> bool:
+    """Dextrose and nothing else active: what a mix's dextrose may be measured from."""
+    return (
+        stock.dextrose_percent > 0
+        and stock.anaesthetic == NONE
+        and not stock.epinephrine
+        and not actives_of(stock)
+    )
+
+
+def is_anaesthetic_stock(stock: StockLike) -> bool:
+    """One local anaesthetic (with or without epinephrine) and nothing else active."""
+    return (
+        stock.anaesthetic != NONE
+        and stock.anaesthetic_percent > 0
+        and not stock.dextrose_percent
+        and not actives_of(stock)
+    )
+
+
+def is_diluent(stock: StockLike) -> bool:
+    """A diluent stock with nothing active in it: the one rule of the pages, the draw-up step
+    and the command for what may make up the volume."""
+    return (
+        stock.kind == StockKind.DILUENT
+        and not stock.dextrose_percent
+        and stock.anaesthetic == NONE
+        and not stock.epinephrine
+        and not actives_of(stock)
+    )
 
 
 def ml(value: Decimal) -> str:
@@ -230,6 +329,7 @@ def compound(
     diluent_stock: StockLike | None,
     precision_ml: Decimal = Decimal("0.1"),
     alternatives: Iterable[StockLike] = (),
+    epinephrine_min_ratio: int = DEFAULT_EPINEPHRINE_MIN_RATIO,
 ) -> Mix:
     """The volume of each stock for a syringe of `final_volume_ml` at the target strengths.
 
@@ -280,6 +380,7 @@ def compound(
         anaesthetic_targets=targets,
         precision=precision,
         notes=notes,
+        epinephrine_min_ratio=epinephrine_min_ratio,
     )
 
 
@@ -348,24 +449,20 @@ def _part(
 
 def _check_role(stock: StockLike, role: str, field: str, index: int = 0) -> None:
     if role == "dextrose":
-        ok = stock.dextrose_percent > 0 and stock.anaesthetic == NONE
+        ok = is_dextrose_stock(stock)
         wanted = "a dextrose stock"
     else:
-        ok = (
-            stock.anaesthetic != NONE
-            and stock.anaesthetic_percent > 0
-            and not stock.dextrose_percent
-        )
+        ok = is_anaesthetic_stock(stock)
         wanted = "a local anaesthetic stock"
     if not ok:
         raise CompoundingError(f"{stock.name} is not {wanted}.", field, index)
 
 
 def _check_diluent(diluent: StockLike | None, rest: Decimal) -> None:
-    if diluent is not None and (diluent.dextrose_percent or diluent.anaesthetic != NONE):
+    if diluent is not None and not is_diluent(diluent):
         raise CompoundingError(
-            f"{diluent.name} contains dextrose or anaesthetic: choose saline or water as the "
-            "diluent.",
+            f"{diluent.name} is not a diluent: choose saline or water, a diluent stock with "
+            "nothing active in it.",
             "diluent_stock",
         )
     if rest and diluent is None:
@@ -455,11 +552,12 @@ def _swaps(volume: Decimal, parts: list[_Part], alternatives: list[StockLike]) -
 
 def _same_kind(stock: StockLike, part: _Part) -> bool:
     if part.role == "dextrose":
-        return stock.dextrose_percent > 0 and stock.anaesthetic == NONE
+        return is_dextrose_stock(stock)
     return (
-        stock.anaesthetic == part.stock.anaesthetic
+        is_anaesthetic_stock(stock)
+        and stock.anaesthetic == part.stock.anaesthetic
         and stock.epinephrine == part.stock.epinephrine
-        and not stock.dextrose_percent
+        and stock.epinephrine_ratio == part.stock.epinephrine_ratio
     )
 
 
@@ -474,6 +572,7 @@ def analyse(
     parts: Sequence[tuple[StockLike, Decimal]],
     unit: Literal["ml", "parts"] = "ml",
     final_volume: Decimal | None = None,
+    epinephrine_min_ratio: int = DEFAULT_EPINEPHRINE_MIN_RATIO,
 ) -> Mix:
     """The concentration of every ingredient of a recipe written as mL or parts of stocks.
 
@@ -498,7 +597,13 @@ def analyse(
     volume = _recipe_volume(unit, total, final_volume)
     scale = volume / total if volume is not None else Decimal(1)
     ingredients = [Ingredient(stock, amount * scale, amount=amount) for stock, amount in amounts]
-    return _mix(volume or total, ingredients, per_volume=volume is not None, unit=unit)
+    return _mix(
+        volume or total,
+        ingredients,
+        per_volume=volume is not None,
+        unit=unit,
+        epinephrine_min_ratio=epinephrine_min_ratio,
+    )
 
 
 def _recipe_volume(unit: str, total: Decimal, final_volume: Decimal | None) -> Decimal | None:
@@ -528,20 +633,25 @@ def _mix(
     notes: list[str] | None = None,
     per_volume: bool = True,
     unit: Literal["ml", "parts"] = "ml",
+    epinephrine_min_ratio: int = DEFAULT_EPINEPHRINE_MIN_RATIO,
 ) -> Mix:
     """What `ingredients` (adding up to `volume`) contain, per agent and in all."""
     dextrose_g = sum((i.volume_ml * i.stock.dextrose_percent / 100 for i in ingredients), ZERO)
+    epinephrine = _epinephrine(ingredients, volume)
+    unknown = tuple(i.stock.name for i in ingredients if _epinephrine_unknown(i.stock))
     doses = []
     for agent in _agents(ingredients):
         mine = [i for i in ingredients if i.stock.anaesthetic == agent]
         mg = sum((mg_from_ml(i.volume_ml, i.stock.anaesthetic_percent) for i in mine), ZERO)
+        counts, reason = _judge(mine, epinephrine, unknown, epinephrine_min_ratio)
         doses.append(
             AgentDose(
                 agent=agent,
                 percent=mg / (volume * MG_PER_ML_PER_PERCENT),
                 mg=mg if per_volume else None,
-                epinephrine=any(i.stock.epinephrine for i in mine),
+                epinephrine=counts,
                 target_percent=(anaesthetic_targets or {}).get(agent),
+                reason=reason,
             )
         )
     osmoles = sum((i.volume_ml * i.stock.osmolarity for i in ingredients), ZERO) / volume
@@ -557,7 +667,86 @@ def _mix(
         precision_ml=precision,
         unit=unit,
         notes=tuple(notes or ()),
+        actives=_actives(ingredients, volume, per_volume),
+        epinephrine_ug_per_ml=epinephrine,
+        epinephrine_unknown=unknown,
+        epinephrine_min_ratio=epinephrine_min_ratio,
     )
+
+
+def _actives(
+    ingredients: Sequence[Ingredient], volume: Decimal, per_volume: bool
+) -> tuple[ActiveDose, ...]:
+    """Each other active, summed over the stocks that hold it (named case-insensitively)."""
+    grams: dict[str, Decimal] = {}
+    names: dict[str, str] = {}
+    for i in ingredients:
+        for name, strength in actives_of(i.stock):
+            key = name.casefold()
+            names.setdefault(key, name)
+            grams[key] = grams.get(key, ZERO) + i.volume_ml * strength / 100
+    return tuple(
+        ActiveDose(names[key], g * 100 / volume, g if per_volume else None)
+        for key, g in grams.items()
+    )
+
+
+def _epinephrine_unknown(stock: StockLike) -> bool:
+    return stock.epinephrine and not stock.epinephrine_ratio
+
+
+def _epinephrine(ingredients: Sequence[Ingredient], volume: Decimal) -> Decimal | None:
+    """µg/mL of epinephrine in the mix, from the stocks whose strength is recorded."""
+    if not any(i.stock.epinephrine for i in ingredients):
+        return None
+    ug = sum(
+        (
+            i.volume_ml * ug_per_ml(i.stock.epinephrine_ratio)
+            for i in ingredients
+            if i.stock.epinephrine and i.stock.epinephrine_ratio
+        ),
+        ZERO,
+    )
+    return ug / volume
+
+
+def _judge(
+    mine: Sequence[Ingredient],
+    epinephrine: Decimal | None,
+    unknown: tuple[str, ...],
+    min_ratio: int,
+) -> tuple[bool, str]:
+    """Whether the with-epinephrine limit applies to an agent, and why (or why not).
+
+    Only when every mg of it came with epinephrine (docs/dose-ceiling.md), of known strength,
+    and the mix holds at least the clinic's threshold: a mix diluted below it is judged as
+    plain.
+    """
+    if epinephrine is None:
+        return False, ""
+    plain = [i.stock.name for i in mine if not i.stock.epinephrine]
+    if plain:
+        return False, (
+            f"plain limit: {', '.join(plain)} has no epinephrine, and the higher limit needs "
+            "epinephrine with every mg of the agent"
+        )
+    if unknown:
+        return False, (
+            f"plain limit: the epinephrine strength of {', '.join(unknown)} is not recorded on "
+            "the stock"
+        )
+    threshold = ug_per_ml(min_ratio)
+    strength = f"epinephrine {ratio(epinephrine)} ({_ug(epinephrine)} µg/mL)"
+    if epinephrine < threshold:
+        return False, (
+            f"plain limit: {strength} is weaker than the clinic's threshold of "
+            f"1:{min_ratio:,} ({_ug(threshold)} µg/mL)"
+        )
+    return True, f"with-epinephrine limit: {strength}, at least 1:{min_ratio:,}"
+
+
+def _ug(value: Decimal) -> str:
+    return num(value.quantize(PERCENT_PLACES, ROUND_HALF_UP))
 
 
 def _agents(ingredients: Iterable[Ingredient]) -> list[str]:
@@ -592,105 +781,3 @@ def _positive(value: Decimal, field: str, label: str) -> Decimal:
     if number <= 0:
         raise CompoundingError(f"{label} must be more than 0 mL.", field)
     return number
-
-
-# One way to show a mix, for the calculator page and the command line alike.
-
-FORMULAS = {
-    "volume": "stock mL = final mL × target % ÷ stock %; the diluent takes the rest "
-    "(C1·V1 = C2·V2, domain notes §2.3)",
-    "dextrose": "dextrose g = mL × % ÷ 100; percent is weight/volume, D50 = 50 g per 100 mL [R20]",
-    "anaesthetic": "mg = mL × % × 10; lidocaine 1% = 10 mg/mL [R22]",
-    "osmolarity": "Σ share of the volume × the stock's label osmolarity (domain notes §2.1)",
-}
-
-
-@dataclass(frozen=True)
-class Row:
-    """A line of a result table, as text."""
-
-    name: str
-    target: str
-    achieved: str
-    amount: str
-    source: str
-
-
-def percent(value: Decimal) -> str:
-    return f"{num(value.quantize(PERCENT_PLACES, ROUND_HALF_UP))}%"
-
-
-def ingredient_rows(mix: Mix) -> list[Row]:
-    """Each stock: what to draw up (achieved = the volume, target = the exact volume)."""
-    rows = []
-    for i in mix.ingredients:
-        exact = ml(i.exact_ml) if i.exact_ml is not None else "—"
-        if mix.final_volume_ml is not None:
-            drawn = ml(i.volume_ml)
-        else:
-            parts = i.amount if i.amount is not None else i.volume_ml
-            drawn = f"{num(parts)} part{'' if parts == 1 else 's'}"
-        flag = " (rounded down to fit)" if i.rounded_down else ""
-        share = f"{num(mix.share(i).quantize(Decimal('0.1'), ROUND_HALF_UP))}%"
-        rows.append(Row(i.stock.name, exact, f"{drawn}{flag}", share, i.stock.source))
-    return rows
-
-
-def content_rows(mix: Mix) -> list[Row]:
-    """What the mix contains: dextrose, each anaesthetic, the estimated osmolarity."""
-    target = mix.target_dextrose_percent
-    grams = (
-        f"{num(mix.dextrose_g.quantize(PERCENT_PLACES))} g" if mix.dextrose_g is not None else "—"
-    )
-    rows = [
-        Row(
-            "Dextrose",
-            f"{num(target)}%" if target is not None else "—",
-            percent(mix.dextrose_percent),
-            grams,
-            FORMULAS["dextrose"],
-        )
-    ]
-    for dose in mix.anaesthetics:
-        rows.append(
-            Row(
-                dose.label + (" with epinephrine" if dose.epinephrine else ""),
-                f"{num(dose.target_percent)}%" if dose.target_percent is not None else "—",
-                percent(dose.percent),
-                f"{num(dose.mg)} mg" if dose.mg is not None else "—",
-                FORMULAS["anaesthetic"],
-            )
-        )
-    zero = mix.zero_osmolarity
-    counted = f"; counted as 0 mOsm/L: {', '.join(zero)}" if zero else ""
-    rows.append(
-        Row(
-            "Osmolarity (estimate)",
-            "—",
-            f"about {mix.osmolarity} mOsm/L",
-            "—",
-            FORMULAS["osmolarity"] + counted,
-        )
-    )
-    return rows
-
-
-def flags(mix: Mix) -> list[str]:
-    """The warnings a mix carries, in words."""
-    found = []
-    if mix.high_risk:
-        names = ", ".join(i.stock.name for i in mix.ingredients if i.stock.high_risk)
-        found.append(f"High-risk ingredient: {names}. Specialist use only.")
-    if mix.benzyl_alcohol:
-        found.append(
-            "Contains benzyl alcohol: never at spinal, epidural or caudal sites, never for "
-            "neonates [R26][R27]."
-        )
-    if mix.epinephrine:
-        found.append(
-            "Contains epinephrine (and sulfite): the with-epinephrine dose limit applies [R22]."
-        )
-    if mix.allergens:
-        labels = ", ".join(str(Allergen(a).label) for a in mix.allergens)
-        found.append(f"Contains, for allergy checks: {labels}.")
-    return found

@@ -28,6 +28,7 @@ from prolo.clinic.models import (
 from prolo.clinic.models.safety import BACTERIOSTATIC, composition_allergens
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.catalogue import DEFAULT_LIMITS, DEFAULT_STOCKS
+from prolo.clinic.safety.composition import parse_actives
 from prolo.clinic.services.audit import create_audited, update_audited
 from prolo.clinic.services.fields import pick
 from prolo.clinic.services.settings import settings_ensure
@@ -39,6 +40,8 @@ STOCK_FIELDS = (
     "anaesthetic",
     "anaesthetic_percent",
     "epinephrine",
+    "epinephrine_ratio",
+    "actives",
     "diluent",
     "osmolarity",
     "allergens",
@@ -54,6 +57,8 @@ STRENGTH_FIELDS = (
     "anaesthetic",
     "anaesthetic_percent",
     "epinephrine",
+    "epinephrine_ratio",
+    "actives",
     "diluent",
 )
 # What a stock's composition allergens are read from (models/safety.py::composition_allergens).
@@ -75,6 +80,7 @@ def clinic_safety_install(*, clinic: Clinic) -> None:
         values = asdict(default)
         values.pop("aliases")
         values["allergens"] = list(default.allergens)
+        values["actives"] = [{"name": n, "percent": p} for n, p in default.actives]
         stock = StockProduct(clinic=clinic, **values)
         stock.full_clean()
         stock.save(force_insert=True)
@@ -100,12 +106,22 @@ def get_stock(actor: Actor, code: uuid.UUID | str, perm: Perm) -> StockProduct:
 
 
 def _check_stock(values: dict[str, Any]) -> None:
-    """Only a dextrose stock holds dextrose, only an anaesthetic stock an anaesthetic."""
+    """Only a dextrose (or sclerosant) stock holds dextrose, only an anaesthetic stock an
+    anaesthetic, only a sclerosant or biologic other actives."""
     kind = values.get("kind")
     if kind == StockKind.DEXTROSE and not values.get("dextrose_percent"):
         raise ValidationError({"dextrose_percent": "Give the dextrose strength of the stock."})
-    if kind != StockKind.DEXTROSE and values.get("dextrose_percent"):
-        raise ValidationError({"dextrose_percent": "Only a dextrose stock contains dextrose."})
+    if kind not in MIXED_KINDS | {StockKind.DEXTROSE} and values.get("dextrose_percent"):
+        raise ValidationError(
+            {"dextrose_percent": "Only a dextrose or sclerosant stock contains dextrose."}
+        )
+    if kind not in MIXED_KINDS and values.get("actives"):
+        raise ValidationError(
+            {
+                "actives": "Only a sclerosant or biologic stock lists other actives: a "
+                "dextrose, anaesthetic or diluent stock holds its own strength alone."
+            }
+        )
     has_agent = values.get("anaesthetic", Anaesthetic.NONE) != Anaesthetic.NONE
     strength_error = anaesthetic_strength_error(has_agent, values.get("anaesthetic_percent"))
     if strength_error:
@@ -116,6 +132,10 @@ def _check_stock(values: dict[str, Any]) -> None:
         raise ValidationError({"anaesthetic": "Only a local anaesthetic stock has one."})
     if values.get("epinephrine") and kind != StockKind.ANAESTHETIC:
         raise ValidationError({"epinephrine": "Only a local anaesthetic stock has epinephrine."})
+    if values.get("epinephrine_ratio") and not values.get("epinephrine"):
+        raise ValidationError(
+            {"epinephrine_ratio": "Leave it empty when the stock has no epinephrine."}
+        )
     _check_diluent(kind, values.get("diluent", Diluent.NONE), values.get("allergens") or [])
 
 
@@ -168,6 +188,8 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(allergens, list) or any(a not in Allergen.values for a in allergens):
             raise ValidationError({"allergens": f"Choose from: {', '.join(Allergen.values)}."})
         fields["allergens"] = _ordered(allergens)
+    if "actives" in fields:
+        fields["actives"] = _clean_actives(fields["actives"] or [])
     return fields
 
 
@@ -187,12 +209,45 @@ def with_composition(values: dict[str, Any]) -> list[str]:
     return _ordered({*(values.get("allergens") or []), *composition})
 
 
+MIXED_KINDS = frozenset({StockKind.SCLEROSANT, StockKind.BIOLOGIC})
+RESERVED_ACTIVES = frozenset({"dextrose", "epinephrine", *Anaesthetic.values})
+
+
+def _clean_actives(actives: Any) -> list[dict[str, str]]:
+    """[{"name", "percent"}], each named once, above 0% and at most 100% w/v; dextrose,
+    epinephrine and the anaesthetics have fields of their own."""
+    if not isinstance(actives, list) or not all(isinstance(a, dict) for a in actives):
+        raise ValidationError({"actives": 'Give a list of {"name", "percent"}.'})
+    text = ", ".join(f"{a.get('name', '')} {a.get('percent', '')}%" for a in actives)
+    try:
+        cleaned = parse_actives(text)
+    except ValueError as exc:
+        raise ValidationError({"actives": str(exc)}) from None
+    reserved = [a["name"] for a in cleaned if a["name"] in RESERVED_ACTIVES]
+    if reserved:
+        raise ValidationError(
+            {"actives": f"{reserved[0]} has a field of its own: give its strength there."}
+        )
+    return cleaned
+
+
+def _require_epinephrine_strength(values: dict[str, Any]) -> None:
+    if values.get("epinephrine") and not values.get("epinephrine_ratio"):
+        raise ValidationError(
+            {
+                "epinephrine_ratio": "Give the epinephrine strength as on the vial: 100000 for "
+                "1:100,000. It decides whether a mix counts as with epinephrine."
+            }
+        )
+
+
 @transaction.atomic
 def stock_add(*, actor: Actor, **fields: Any) -> StockProduct:
     require(actor, Perm.MANAGE_SAFETY)
     fields = _normalise(pick(fields, STOCK_FIELDS))
     _check_name_free(actor.clinic, fields.get("name", ""))
     _check_stock(fields)
+    _require_epinephrine_strength(fields)
     fields["allergens"] = with_composition(fields)
     stock = StockProduct(clinic=actor.clinic, **fields)
     return create_audited(actor=actor, instance=stock, patient=None)
@@ -211,11 +266,20 @@ def stock_update(*, actor: Actor, stock: StockProduct, **fields: Any) -> StockPr
         _check_name_free(actor.clinic, fields["name"], exclude_pk=stock.pk)
     current = {name: getattr(stock, name) for name in STOCK_FIELDS}
     _check_stock(current | fields)
+    if "epinephrine" in fields or "epinephrine_ratio" in fields:
+        _require_epinephrine_strength(current | fields)
     # A stock saved before its composition allergens were enforced gets them now.
     allergens = with_composition(current | fields)
     if "allergens" in fields or allergens != current["allergens"]:
         fields["allergens"] = allergens
-    changed = [n for n in STRENGTH_FIELDS if n in fields and fields[n] != current[n]]
+    # Recording the epinephrine strength of a stock saved without one is no change of strength.
+    changed = [
+        n
+        for n in STRENGTH_FIELDS
+        if n in fields
+        and fields[n] != current[n]
+        and not (n == "epinephrine_ratio" and current[n] is None)
+    ]
     if changed and SyringeIngredient.objects.filter(stock=stock).exists():
         raise ValidationError(
             {

@@ -42,7 +42,17 @@ SETTING_SOURCES: tuple[SettingSource, ...] = (
     SettingSource(
         "syringe_precision_ml",
         "mL",
-        "Design default: the smallest step of the syringes in use (the issue's default).",
+        "Design default: the smallest step of the syringes in use.",
+        False,
+        _DRAW,
+    ),
+    SettingSource(
+        "epinephrine_min_ratio",
+        "(1:N)",
+        "Unverified, not in the domain notes: a mix with less epinephrine than 1:N (400000 = "
+        "1:400,000 = 2.5 µg/mL) counts as plain, so its anaesthetic is held to the plain dose "
+        "limit. The with-epinephrine limits were labelled for 1:200,000 (bupivacaine "
+        "[R46][R47]).",
         False,
         _DRAW,
     ),

@@ -87,6 +87,7 @@ def syringe_draw_up(
             )
         anaesthetics.append((anaesthetic_stock, target_anaesthetic_percent))
     anaesthetics.extend(extra_anaesthetics)
+    clinic_settings = settings_for(actor.clinic)
     try:
         mix = compound(
             final_volume_ml=final_volume_ml,
@@ -94,8 +95,9 @@ def syringe_draw_up(
             dextrose_stock=dextrose_stock,
             anaesthetics=anaesthetics,
             diluent_stock=diluent_stock,
-            precision_ml=settings_for(actor.clinic).syringe_precision_ml,
+            precision_ml=clinic_settings.syringe_precision_ml,
             alternatives=list(stocks_for(actor.clinic, active_only=True)),
+            epinephrine_min_ratio=clinic_settings.epinephrine_min_ratio,
         )
     except CompoundingError as exc:
         # Always by field (the recipe as a whole under NON_FIELD_ERRORS): a plain message is a
@@ -136,6 +138,7 @@ def _record(
         anaesthetics=syringe_anaesthetics(mix),
         benzyl_alcohol=mix.benzyl_alcohol,
         osmolarity=mix.osmolarity,
+        epinephrine_ug_per_ml=_ug(mix.epinephrine_ug_per_ml),
         created_by=actor.user,
     )
     create_audited(actor=actor, instance=syringe, patient=patient)
@@ -153,8 +156,14 @@ def _record(
     return syringe
 
 
+def _ug(value: Decimal | None) -> Decimal | None:
+    return value.quantize(PERCENT_PLACES, ROUND_HALF_UP) if value is not None else None
+
+
 def syringe_anaesthetics(mix: Mix) -> dict[str, dict[str, Any]]:
-    """Per agent, the strength reached and whether epinephrine is in it (Syringe.anaesthetics)."""
+    """Per agent, the strength reached and whether the with-epinephrine limit applies to it
+    (Syringe.anaesthetics): only when every mg of the agent came with epinephrine and the mix
+    holds at least the clinic's threshold (safety/compounding.py::_judge)."""
     return {
         dose.agent: {
             "percent": num(dose.percent.quantize(PERCENT_PLACES, ROUND_HALF_UP)),

@@ -213,6 +213,7 @@ def test_a_new_stock_gets_the_allergens_of_its_composition(installed, alice_acto
         anaesthetic="lidocaine",
         anaesthetic_percent=Decimal(2),
         epinephrine=True,
+        epinephrine_ratio=200_000,
         allergens=[],
     )
     assert epi.allergens == ["amide_anaesthetic", "sulfite"]

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from prolo.clinic.models import ClinicSettings
+from prolo.clinic.safety.catalogue import DEFAULT_STOCKS, find_stock
 from prolo.clinic.services.catalogue import clinic_safety_install, stock_update
 
 MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
@@ -80,6 +81,7 @@ def test_a_recipe_in_ml_gives_the_final_strengths():
         "percent": "0.1",
         "mg": "10",
         "epinephrine": False,
+        "epinephrine_reason": None,
     }
 
 
@@ -148,3 +150,136 @@ def test_from_the_shell_a_refusal_exits_2_and_prints_no_traceback():
     assert shell.returncode == 2
     assert shell.stderr.startswith("CommandError: Does not fit")
     assert "Traceback" not in shell.stderr
+
+
+def test_the_help_prints_without_crashing(capsys):
+    with pytest.raises(SystemExit) as done:
+        call_command("compound", "--help")
+    assert done.value.code == 0
+    assert "target lidocaine, % (stock: Lidocaine 1% (MPF))" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("stock", ["Sodium morrhuate 5%", "PRP", "D50", "Lidocaine 1%"])
+def test_the_diluent_must_be_a_diluent(stock):
+    error = refusal("--volume", "10", "--dextrose", "15", "--diluent", stock)
+    assert str(error) == (
+        f"--diluent: {find_stock(stock, DEFAULT_STOCKS).name} is not a diluent: choose saline "
+        "or water, a diluent stock with nothing active in it."
+    )
+
+
+def test_a_recipe_names_stocks_the_catalogue_lacks_by_composition():
+    data = json.loads(run("--recipe", "DEXTROSE 30%:2,lidocaine 4%:1,SALINE:7", "--json"))
+    assert [i["stock"] for i in data["ingredients"]] == [
+        "DEXTROSE 30%",
+        "lidocaine 4%",
+        "0.9% sodium chloride",
+    ]
+    assert data["dextrose"] == {"target_percent": None, "percent": "6", "grams": "0.6"}
+    assert data["anaesthetics"][0]["percent"] == "0.4"
+    assert data["anaesthetics"][0]["mg"] == "40"
+    assert data["allergens"] == ["amide_anaesthetic", "corn"]
+
+
+def test_every_active_is_reported_sclerosants_included():
+    recipe = "phenol 2.5% + glycerin 25% + dextrose 25%:2,morrhuate:1,saline:7"
+    data = json.loads(run("--recipe", recipe, "--json"))
+    assert data["dextrose"]["percent"] == "5"
+    assert data["actives"] == [
+        {"name": "phenol", "percent": "0.5", "grams": "0.05"},
+        {"name": "glycerin", "percent": "5", "grams": "0.5"},
+        {"name": "sodium morrhuate", "percent": "0.5", "grams": "0.05"},
+    ]
+    assert data["high_risk"] is True
+    table = run("--recipe", recipe)
+    assert any(line.split()[:3] == ["Sodium", "morrhuate", "—"] for line in table.splitlines())
+    assert "0.5%" in next(line for line in table.splitlines() if line.startswith("Phenol"))
+
+
+def test_json_refusals_are_json_with_the_field_and_exit_2():
+    out = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("compound", "--volume", "ten", "--dextrose", "15", "--json", stdout=out)
+    assert refused.value.returncode == 2
+    assert json.loads(out.getvalue()) == {
+        "errors": [{"field": "--volume", "reason": "'ten' is not a number."}]
+    }
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("compound", "--volume", "10", "--lidocaine", "2", "--json", stdout=out)
+    [error] = json.loads(out.getvalue())["errors"]
+    assert error["field"] == "--lidocaine"
+    assert "never stronger than its stock" in error["reason"]
+
+
+def test_json_numbers_are_all_exact_decimal_strings():
+    data = json.loads(
+        run("--recipe", "D50:1,lidocaine:1,saline:1", "--parts", "--volume", "10", "--json")
+    )
+
+    def numbers(value):
+        if isinstance(value, dict):
+            return [n for v in value.values() for n in numbers(v)]
+        if isinstance(value, list):
+            return [n for v in value for n in numbers(v)]
+        return [value] if isinstance(value, int | float) and not isinstance(value, bool) else []
+
+    assert numbers(data) == []
+    assert data["osmolarity_mosm_per_l"] == "944"
+    assert data["dextrose"]["grams"] == "1.667"
+    assert data["anaesthetics"][0]["mg"] == "33.333"
+
+
+def test_the_printed_amounts_and_shares_add_up_to_the_printed_total():
+    table = run("--recipe", "D50:1,lidocaine:1,saline:1", "--parts", "--volume", "10")
+    lines = table.splitlines()
+    rows = [line.rsplit(None, 3) for line in lines[3:6]]
+    assert [(r[1], r[3]) for r in rows] == [("3.34", "33.4%"), ("3.33", "33.3%"), ("3.33", "33.3%")]
+    assert lines[6].split() == ["Total", "10.0", "100%"]
+
+
+def test_a_mix_of_plain_and_epinephrine_lidocaine_counts_as_plain():
+    data = json.loads(
+        run("--recipe", "lidocaine 1% with epinephrine:5,lidocaine 2%:1,saline:4", "--json")
+    )
+    [lidocaine] = data["anaesthetics"]
+    assert lidocaine["epinephrine"] is False
+    assert "Lidocaine 2% (MPF) has no epinephrine" in lidocaine["epinephrine_reason"]
+    assert data["epinephrine"] is True  # it still contains epinephrine, and sulfite
+    table = run("--recipe", "lidocaine 1% with epinephrine:5,lidocaine 2%:1,saline:4")
+    assert "Lidocaine (plain limit)" in table
+    [row] = [line for line in table.splitlines() if line.startswith("Lidocaine (")]
+    assert row.split()[:3] == ["Lidocaine", "(plain", "limit)"]
+    assert row.endswith("70 mg")
+
+
+@pytest.mark.parametrize(
+    ("recipe", "ug", "ratio", "counts"),
+    [
+        ("lidocaine 1% with epinephrine:5,saline:5", "5", "1:200,000", True),
+        ("lidocaine 1% with epinephrine:2.5,saline:7.5", "2.5", "1:400,000", True),
+        ("lidocaine 1% with epinephrine:2,saline:8", "2", "1:500,000", False),
+        ("lidocaine 1% with epinephrine 1:200000:5,saline:5", "2.5", "1:400,000", True),
+    ],
+)
+def test_the_mix_reports_its_epinephrine_and_judges_it_against_the_threshold(
+    recipe, ug, ratio, counts
+):
+    data = json.loads(run("--recipe", recipe, "--json"))
+    assert (data["epinephrine_ug_per_ml"], data["epinephrine_ratio"]) == (ug, ratio)
+    assert data["anaesthetics"][0]["epinephrine"] is counts
+    assert data["epinephrine_min_ratio"] == "1:400,000"
+    if not counts:
+        assert (
+            "weaker than the clinic's threshold of 1:400,000"
+            in (data["anaesthetics"][0]["epinephrine_reason"])
+        )
+
+
+@pytest.mark.django_db
+def test_a_clinics_epinephrine_threshold_is_used(clinic):
+    clinic_safety_install(clinic=clinic)
+    ClinicSettings.objects.filter(clinic=clinic).update(epinephrine_min_ratio=150_000)
+    recipe = "lidocaine 1% with epinephrine:5,saline:5"
+    data = json.loads(run("--recipe", recipe, "--clinic", str(clinic.code), "--json"))
+    assert data["anaesthetics"][0]["epinephrine"] is False  # 1:200,000 is below 1:150,000

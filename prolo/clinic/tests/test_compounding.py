@@ -11,7 +11,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from prolo.clinic.safety.catalogue import DEFAULT_LIMITS, DEFAULT_STOCKS, Stock, find_stock
+from prolo.clinic.safety.composition import stock_from_composition
 from prolo.clinic.safety.compounding import CompoundingError, Mix, analyse, compound
+from prolo.clinic.safety.mix_tables import content_rows
 
 D50 = find_stock("D50", DEFAULT_STOCKS)
 D10 = find_stock("D10W", DEFAULT_STOCKS)
@@ -505,3 +507,50 @@ def test_a_recipe_read_back_gives_the_strengths_the_calculator_reached(request):
         (a.agent, a.mg) for a in mix.anaesthetics
     ]
     assert again.osmolarity == mix.osmolarity
+
+
+# Epinephrine follows every mg of an agent, and the mix's strength.
+
+
+def test_a_mix_of_plain_and_epinephrine_lidocaine_is_plain_lidocaine():
+    mix = analyse([(LIDO_EPI, D(5)), (LIDO_1, D(1)), (SALINE, D(4))])
+    [lidocaine] = mix.anaesthetics
+    assert mix.epinephrine  # it contains epinephrine (and sulfite) all the same
+    assert not lidocaine.epinephrine
+    assert lidocaine.reason.startswith("plain limit: Lidocaine 1% (MPF) has no epinephrine")
+    assert [r.name for r in content_rows(mix)][1] == "Lidocaine (plain limit)"
+
+
+def test_epinephrine_from_one_agent_does_not_count_for_another():
+    mix = analyse([(LIDO_EPI, D(5)), (BUPI_05, D(1)), (SALINE, D(4))])
+    assert {a.agent: a.epinephrine for a in mix.anaesthetics} == {
+        "lidocaine": True,
+        "bupivacaine": False,
+    }
+
+
+def test_the_mix_epinephrine_strength_decides_against_the_threshold():
+    strong = analyse([(LIDO_EPI, D(5)), (SALINE, D(5))])
+    assert strong.epinephrine_ug_per_ml == 5  # 1:100,000 halved: 1:200,000
+    assert strong.anaesthetics[0].epinephrine
+    weak = analyse([(LIDO_EPI, D(5)), (SALINE, D(5))], epinephrine_min_ratio=150_000)
+    assert not weak.anaesthetics[0].epinephrine
+    assert "weaker than the clinic's threshold of 1:150,000" in weak.anaesthetics[0].reason
+    epinephrine_row = next(r for r in content_rows(strong) if r.name == "Epinephrine")
+    assert (epinephrine_row.achieved, epinephrine_row.amount) == ("5 µg/mL (1:200,000)", "50 µg")
+
+
+def test_other_actives_are_reported_and_a_sclerosant_is_neither_dextrose_nor_diluent():
+    p2g = stock_from_composition("phenol 2.5% + glycerin 25% + dextrose 25%")
+    assert p2g is not None
+    mix = analyse([(p2g, D(2)), (MORRHUATE, D(1)), (SALINE, D(7))])
+    assert [(a.name, a.percent, a.grams) for a in mix.actives] == [
+        ("phenol", D("0.5"), D("0.05")),
+        ("glycerin", D(5), D("0.5")),
+        ("sodium morrhuate", D("0.5"), D("0.05")),
+    ]
+    assert mix.dextrose_percent == 5
+    with pytest.raises(CompoundingError, match="is not a dextrose stock"):
+        make("10", "5", dextrose_stock=p2g)
+    with pytest.raises(CompoundingError, match="Sodium morrhuate 5% is not a diluent"):
+        make("10", "15", diluent=MORRHUATE)

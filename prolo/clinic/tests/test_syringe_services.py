@@ -362,3 +362,42 @@ def test_another_clinics_syringe_is_not_found(alice_actor, charlie_actor, sessio
     with pytest.raises(Http404):
         get_syringe(charlie_actor, syringe.code, Perm.DRAW_UP)
     assert get_syringe(alice_actor, syringe.code, Perm.DRAW_UP) == syringe
+
+
+def test_a_syringe_records_its_epinephrine_and_counts_it_only_above_the_threshold(
+    alice_actor, session, stocks
+):
+    epinephrine = stocks["Lidocaine 1% with epinephrine"]  # 1:100,000 = 10 µg/mL
+    strong = draw(alice_actor, session, stocks, anaesthetic_stock=epinephrine)
+    assert strong.epinephrine_ug_per_ml == 5  # 5 mL of 10: 1:200,000
+    assert strong.anaesthetics == {"lidocaine": {"percent": "0.5", "epinephrine": True}}
+    weak = draw(
+        alice_actor,
+        session,
+        stocks,
+        label="B",
+        anaesthetic_stock=epinephrine,
+        target_anaesthetic_percent=Decimal("0.1"),
+    )
+    assert weak.epinephrine_ug_per_ml == 1  # 1:1,000,000, below the default 1:400,000
+    assert weak.anaesthetics == {"lidocaine": {"percent": "0.1", "epinephrine": False}}
+    plain = draw(alice_actor, session, stocks, label="C")
+    assert plain.epinephrine_ug_per_ml is None
+
+
+def test_the_clinics_epinephrine_threshold_decides(alice_actor, clinic, session, stocks):
+    ClinicSettings.objects.update_or_create(
+        clinic=clinic, defaults={"epinephrine_min_ratio": 150_000}
+    )
+    syringe = draw(
+        alice_actor, session, stocks, anaesthetic_stock=stocks["Lidocaine 1% with epinephrine"]
+    )
+    assert syringe.anaesthetics["lidocaine"]["epinephrine"] is False  # 1:200,000 < 1:150,000
+
+
+def test_an_epinephrine_stock_of_unrecorded_strength_counts_as_plain(alice_actor, session, stocks):
+    stock = stocks["Lidocaine 1% with epinephrine"]
+    StockProduct.objects.filter(pk=stock.pk).update(epinephrine_ratio=None)  # saved before it
+    stock.refresh_from_db()
+    syringe = draw(alice_actor, session, stocks, anaesthetic_stock=stock)
+    assert syringe.anaesthetics["lidocaine"]["epinephrine"] is False

@@ -369,6 +369,7 @@ def _settings_form(w: World) -> Data:
         "recent_steroid_weeks": "4",
         "prp_min_haemoglobin": "10.0",
         "prp_min_platelets": "100",
+        "epinephrine_min_ratio": "400000",
     }
 
 
@@ -1052,6 +1053,8 @@ ENDPOINTS: dict[str, Endpoint] = {
             "haemoglobin 50": {"prp_min_haemoglobin": "50"},
             **_each("prp_min_haemoglobin", BAD_DECIMALS, "haemoglobin"),
             "platelets 0": {"prp_min_platelets": "0"},
+            "epinephrine from 1:12": {"epinephrine_min_ratio": "12"},
+            "epinephrine as a ratio": {"epinephrine_min_ratio": "1:400,000"},
         },
     ),
     "protocol-copy": Endpoint(
@@ -1214,6 +1217,23 @@ ENDPOINTS: dict[str, Endpoint] = {
             "a diluent stock not saying which": {"kind": "diluent", "dextrose_percent": "0"},
             "source of 201 characters": {"source": "s" * 201},
             "notes of 301 characters": {"notes": "n" * 301},
+            "other actives in a dextrose stock": {"actives": "phenol 2.5%"},
+            "an active without its strength": {"kind": "sclerosant", "actives": "phenol"},
+            "an active at 101%": {"kind": "sclerosant", "actives": "phenol 101%"},
+            "an active listed twice": {"kind": "sclerosant", "actives": "phenol 1%, Phenol 2%"},
+            "dextrose as an other active": {"kind": "sclerosant", "actives": "dextrose 10%"},
+            "an epinephrine strength without epinephrine": {"epinephrine_ratio": "100000"},
+            **{
+                f"lidocaine with epinephrine {label}": {
+                    "kind": "anaesthetic",
+                    "dextrose_percent": "0",
+                    "anaesthetic": "lidocaine",
+                    "anaesthetic_percent": "1",
+                    "epinephrine": "on",
+                    "epinephrine_ratio": ratio,
+                }
+                for label, ratio in [("of no strength", ""), ("1:12", "12"), ("1:x", "x")]
+            },
         },
         booleans=STOCK_BOOLEANS,
     ),

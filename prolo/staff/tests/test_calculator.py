@@ -5,6 +5,7 @@ Who may open each page is in test_view_access.py; hostile input in test_bad_inpu
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -491,3 +492,52 @@ def test_a_bookmarked_calculation_does_not_bind_the_recipe_form(nora, client_for
     assert response.context["mix"] is not None
     assert not response.context["recipe_form"].is_bound
     assert response.context["recipe"] is None
+
+
+def test_a_recipe_of_plain_and_epinephrine_lidocaine_is_shown_as_plain_with_the_reason(
+    nora, client_for, stocks
+):
+    query = _recipe(
+        (stocks["Lidocaine 1% with epinephrine"], "5"),
+        (stocks["Lidocaine 1% (MPF)"], "1"),
+        (stocks["0.9% sodium chloride"], "4"),
+    )
+    response = client_for(nora).get(CALCULATOR, query)
+    [lidocaine] = response.context["recipe"].anaesthetics
+    assert lidocaine.epinephrine is False
+    html = response.content.decode()
+    assert "Lidocaine (plain limit)" in html
+    assert "Lidocaine with epinephrine" not in html
+    assert "Lidocaine 1% (MPF) has no epinephrine" in html
+    assert "5 µg/mL (1:200,000)" in html
+    assert "Epinephrine threshold 1:400,000" in html
+
+
+def test_a_recipe_with_a_sclerosant_shows_its_strength_in_the_mix(nora, client_for, stocks):
+    query = _recipe((stocks["Sodium morrhuate 5%"], "1"), (stocks["0.9% sodium chloride"], "4"))
+    html = client_for(nora).get(CALCULATOR, query).content.decode()
+    assert "Sodium morrhuate" in html
+    assert "High-risk ingredient: Sodium morrhuate 5%" in html
+    assert response_row(html, "Sodium morrhuate") == ["1%", "0.05 g"]
+
+
+def response_row(html: str, name: str) -> list[str]:
+    """The cells after `name` in its row of the contents table."""
+    row = re.search(rf"<th scope=\"row\">{name}</th>(.*?)</tr>", html, re.S)
+    assert row, name
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row[1], re.S)]
+    return [c for c in cells if c in ("1%", "0.05 g")]
+
+
+def test_the_session_page_shows_a_syringes_epinephrine_and_which_limit_applies(
+    nora, client_for, session, stocks
+):
+    client = client_for(nora)
+    url = reverse("staff:syringe-add", args=[session.code])
+    epinephrine = {"syringe-anaesthetic_stock": stocks["Lidocaine 1% with epinephrine"]}
+    client.post(url, _draw_up_form(stocks, **epinephrine))
+    weak = epinephrine | {"syringe-label": "B", "syringe-target_anaesthetic_percent": "0.1"}
+    client.post(url, _draw_up_form(stocks, **weak))
+    page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
+    assert "lidocaine 0.5% (50 mg, with epinephrine); epinephrine 5 µg/mL (1:200,000)" in page
+    assert "lidocaine 0.1% (10 mg, plain limit); epinephrine 1 µg/mL (1:1,000,000)" in page

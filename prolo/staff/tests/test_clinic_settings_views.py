@@ -38,6 +38,7 @@ def _form(**changes: str) -> dict[str, str]:
         "recent_steroid_weeks": "4",
         "prp_min_haemoglobin": "10.0",
         "prp_min_platelets": "100",
+        "epinephrine_min_ratio": "400000",
     }
     return values | changes
 
@@ -197,3 +198,17 @@ def test_a_manager_chooses_the_dosing_weight_and_a_wrong_one_is_refused_on_its_f
     )
     assert client.post(reverse(URL), _form(dose_weight_basis="adjusted")).status_code == 302
     assert ClinicSettings.objects.get(clinic=clinic).dose_weight_basis == "adjusted"
+
+
+def test_the_epinephrine_threshold_is_an_unverified_setting_with_its_source(
+    adam, client_for, clinic
+):
+    html = client_for(adam).get(reverse(URL)).content.decode()
+    assert "Epinephrine counts from 1:" in html
+    assert "Unverified, not in the domain notes" in html
+    response = client_for(adam).post(reverse(URL), _form(epinephrine_min_ratio="200000"))
+    assert response.status_code == 302
+    assert ClinicSettings.objects.get(clinic=clinic).epinephrine_min_ratio == 200_000
+    response = client_for(adam).post(reverse(URL), _form(epinephrine_min_ratio="12"))
+    assert response.status_code == 400
+    assert ClinicSettings.objects.get(clinic=clinic).epinephrine_min_ratio == 200_000

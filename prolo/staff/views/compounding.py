@@ -19,18 +19,16 @@ from prolo.clinic.access import get_session
 from prolo.clinic.models import Allergen, Clinic, Syringe, TreatmentSession
 from prolo.clinic.permissions import Actor, Perm
 from prolo.clinic.safety.compounding import (
-    FORMULAS,
     CompoundingError,
     Mix,
     analyse,
     compound,
-    content_rows,
-    flags,
-    ingredient_rows,
     ml,
     num,
+    ratio,
 )
 from prolo.clinic.safety.dosing import mg_from_ml
+from prolo.clinic.safety.mix_tables import FORMULAS, content_rows, flags, ingredient_rows
 from prolo.clinic.services.catalogue import (
     STOCK_FIELDS,
     get_stock,
@@ -104,7 +102,7 @@ def calculator(request: StaffRequest) -> HttpResponse:
         recipe_query, prefix=RECIPE_PREFIX, clinic=clinic, initial=_starting_recipe(clinic)
     )
     mix = _calculate(form, clinic) if form.is_bound and form.is_valid() else None
-    recipe = _read(recipe_form) if recipe_form.is_bound and recipe_form.is_valid() else None
+    recipe = _read(recipe_form, clinic) if recipe_form.is_bound and recipe_form.is_valid() else None
     context: dict[str, Any] = {
         "form": form,
         "mix": mix,
@@ -148,6 +146,7 @@ def _calculate(form: CalculatorForm, clinic: Clinic) -> Mix | None:
             diluent_stock=data["diluent_stock"],
             precision_ml=data["precision_ml"],
             alternatives=list(stocks_for(clinic, active_only=True)),
+            epinephrine_min_ratio=settings_for(clinic).epinephrine_min_ratio,
         )
     except CompoundingError as exc:
         field = exc.field if exc.field in form.fields else None
@@ -158,11 +157,16 @@ def _calculate(form: CalculatorForm, clinic: Clinic) -> Mix | None:
         return None
 
 
-def _read(form: RecipeForm) -> Mix | None:
+def _read(form: RecipeForm, clinic: Clinic) -> Mix | None:
     """What the recipe contains, or None with the refusal on the form."""
     data = form.cleaned_data
     try:
-        return analyse(form.ingredients(), unit=data["unit"], final_volume=data["final_volume_ml"])
+        return analyse(
+            form.ingredients(),
+            unit=data["unit"],
+            final_volume=data["final_volume_ml"],
+            epinephrine_min_ratio=settings_for(clinic).epinephrine_min_ratio,
+        )
     except CompoundingError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
@@ -182,7 +186,8 @@ def _recipe_context(mix: Mix) -> dict[str, Any]:
     for ingredient, row in zip(mix.ingredients, ingredient_rows(mix), strict=True):
         amount = ingredient.amount if ingredient.amount is not None else ingredient.volume_ml
         written = f"{num(amount)} mL" if mix.unit == "ml" else _parts(amount)
-        volume = f"{ml(ingredient.volume_ml)} mL" if mix.final_volume_ml is not None else "—"
+        # The printed volumes, rounded so that they add up to the total printed below.
+        volume = f"{row.achieved} mL" if mix.final_volume_ml is not None else "—"
         rows.append(RecipeRow(row.name, written, volume, row.amount, row.source))
     if mix.final_volume_ml is not None:
         total = f"{ml(mix.final_volume_ml)} mL"
@@ -261,8 +266,11 @@ def _syringe_rows(session: TreatmentSession) -> list[SyringeRow]:
         for agent, data in syringe.anaesthetics.items():
             percent = Decimal(data["percent"])
             mg = mg_from_ml(syringe.final_volume_ml, percent)
-            epinephrine = ", with epinephrine" if data.get("epinephrine") else ""
+            epinephrine = _limit(syringe, data)
             contents.append(f"{agent} {num(percent)}% ({num(mg)} mg{epinephrine})")
+        if syringe.epinephrine_ug_per_ml:
+            ug = syringe.epinephrine_ug_per_ml
+            contents.append(f"epinephrine {num(ug)} µg/mL ({ratio(ug)})")
         contents.append(f"about {syringe.osmolarity} mOsm/L")
         recipe = [
             f"{ml(i.volume_ml)} mL {i.stock.name}{f', lot {i.lot}' if i.lot else ''}"
@@ -272,6 +280,13 @@ def _syringe_rows(session: TreatmentSession) -> list[SyringeRow]:
         injected = f"{ml(syringe.injected or Decimal(0))} of {ml(syringe.final_volume_ml)} mL"
         rows.append(SyringeRow(syringe, recipe, contents, Decimal(first["percent"]), injected))
     return rows
+
+
+def _limit(syringe: Syringe, agent: dict[str, Any]) -> str:
+    if agent.get("epinephrine"):
+        return ", with epinephrine"
+    # An epinephrine syringe whose agent is held to the plain limit says so.
+    return ", plain limit" if syringe.epinephrine_ug_per_ml is not None else ""
 
 
 def _draw_up_initial(session: TreatmentSession, rows: list[SyringeRow]) -> dict[str, Any]:

@@ -190,6 +190,9 @@ def _old_form_dose(
 
 
 class Command(BaseCommand):
+    # A calculator: the URL configuration and the other system checks would cost most of its
+    # start-up time and check nothing it uses.
+    requires_system_checks: list[str] = []
     help = (
         "Work out local anaesthetic ceilings: min(mg/kg × dosing weight, maximum) × the "
         "patient's dose factors, with their sources; with doses (--dose, repeatable), the mg "

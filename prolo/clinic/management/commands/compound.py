@@ -3,13 +3,14 @@
 Forward:  manage.py compound --volume 10 --dextrose 15 --lidocaine 0.5
 Recipe:   manage.py compound --recipe "D50:3,Lidocaine 1%:1,saline:6"   (mL; or --parts)
 
-The built-in catalogue by default, or a clinic's with --clinic <code>. A human table, or
---json. A request that cannot be made up exits with status 2 and says why.
+The built-in catalogue by default, or a clinic's with --clinic <code>; a stock either lacks can
+be named by its composition ("Dextrose 30%", "Lidocaine 1% with epinephrine 1:200,000"). A
+human table, or --json. A request that cannot be made up exits with status 2 and says why
+(with --json, as {"errors": [{"field", "reason"}]}).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -20,20 +21,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from prolo.clinic.models import Clinic
 from prolo.clinic.safety.catalogue import DEFAULT_STOCKS, find_stock
+from prolo.clinic.safety.composition import stock_from_composition
 from prolo.clinic.safety.compounding import (
-    FORMULAS,
+    DEFAULT_EPINEPHRINE_MIN_RATIO,
     CompoundingError,
     Mix,
-    Row,
     StockLike,
     analyse,
     compound,
-    content_rows,
-    flags,
-    ingredient_rows,
     ml,
     num,
 )
+from prolo.clinic.safety.mix_tables import FORMULAS, Row, content_rows, flags, ingredient_rows
 from prolo.clinic.services.catalogue import stocks_for
 from prolo.clinic.services.settings import settings_for
 
@@ -56,124 +55,188 @@ OPTIONS = {
 }
 
 
-def decimal(text: str) -> Decimal:
+class Refusal(Exception):
+    """A request the command refuses: the option at fault (or None) and why."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def decimal(text: str | None, option: str) -> Decimal | None:
+    if text is None:
+        return None
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise Refusal(option, f"{text!r} is not a number.") from None
     if not value.is_finite():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+        raise Refusal(option, f"{text!r} is not a number.")
     return value
 
 
+def _escape(text: str) -> str:
+    """argparse formats help text with %: a stock's own "%" must be doubled."""
+    return text.replace("%", "%%")
+
+
+def resolve(name: str, stocks: Sequence[StockLike], option: str) -> StockLike:
+    """The stock `name` names in the catalogue (case-insensitive), or else the stock its
+    composition describes ("Dextrose 30%", "Lidocaine 4%")."""
+    try:
+        return find_stock(name, stocks)
+    except LookupError as exc:
+        try:
+            made = stock_from_composition(name)
+        except ValueError as bad:
+            raise Refusal(option, str(bad)) from None
+        if made is None:
+            raise Refusal(option, str(exc)) from None
+        return made
+
+
 class Command(BaseCommand):
+    # A calculator: it needs neither the URL configuration nor the other system checks, whose
+    # imports (every view of the project) would cost most of its start-up time.
+    requires_system_checks: list[str] = []
     help = (
         "Work out how much of each stock to draw up for a syringe (--volume, --dextrose, "
         "--lidocaine …), or what a recipe of stocks contains (--recipe)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--volume", type=decimal, help="final volume of the syringe, mL")
-        parser.add_argument(
-            "--dextrose", type=decimal, default=Decimal(0), help="target dextrose, %% w/v"
-        )
+        parser.add_argument("--volume", help="final volume of the syringe, mL")
+        parser.add_argument("--dextrose", default="0", help="target dextrose, %% w/v")
         for agent, stock in AGENTS.items():
-            parser.add_argument(
-                f"--{agent}", type=decimal, help=f"target {agent}, %% (stock: {stock})"
-            )
-        parser.add_argument("--dextrose-stock", default="D50", help="default: D50")
+            parser.add_argument(f"--{agent}", help=f"target {agent}, %% (stock: {_escape(stock)})")
+        parser.add_argument(
+            "--dextrose-stock", default="D50", help="default: D50; or by composition"
+        )
         parser.add_argument(
             "--anaesthetic-stock",
             action="append",
             default=[],
             help="the stock of an anaesthetic, once per agent (default: the 1%% lidocaine, "
-            "0.5%% bupivacaine and 0.2%% ropivacaine stocks)",
+            '0.5%% bupivacaine and 0.2%% ropivacaine stocks; or by composition, "Lidocaine 2%%")',
         )
         parser.add_argument(
             "--diluent", default="0.9% sodium chloride", help="default: 0.9%% sodium chloride"
         )
         parser.add_argument(
-            "--precision",
-            type=decimal,
-            help="syringe precision, mL (default: 0.1, or the clinic's)",
+            "--precision", help="syringe precision, mL (default: 0.1, or the clinic's)"
         )
-        parser.add_argument("--clinic", help="use this clinic's catalogue and precision (its code)")
         parser.add_argument(
-            "--recipe", help='what a recipe contains: "STOCK:AMOUNT,…" such as "D50:3,saline:7"'
+            "--clinic", help="use this clinic's catalogue, precision and epinephrine threshold"
+        )
+        parser.add_argument(
+            "--recipe",
+            help='what a recipe contains: "STOCK:AMOUNT,…" such as "D50:3,saline:7"; a stock '
+            'the catalogue lacks by its composition, "Dextrose 30%%:2"',
         )
         parser.add_argument("--parts", action="store_true", help="recipe amounts are parts, not mL")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            stocks, precision = self._catalogue(options["clinic"])
-            mix = (
-                self._recipe(options, stocks)
-                if options["recipe"]
-                else self._forward(options, stocks, options["precision"] or precision)
-            )
-        except CompoundingError as exc:
-            option = OPTIONS.get(exc.field or "")
-            message = f"{option}: {exc.message}" if option else exc.message
+            mix = self._mix(options)
+        except Refusal as exc:
+            if options["json"]:
+                errors = {"errors": [{"field": exc.field, "reason": exc.reason}]}
+                self.stdout.write(json.dumps(errors, indent=2, ensure_ascii=False))
+            message = f"{exc.field}: {exc.reason}" if exc.field else exc.reason
             raise CommandError(message, returncode=USAGE) from None
-        except LookupError as exc:
-            raise CommandError(str(exc), returncode=USAGE) from None
         if options["json"]:
-            self.stdout.write(json.dumps(mix.as_dict(), indent=2))
+            self.stdout.write(json.dumps(mix.as_dict(), indent=2, ensure_ascii=False))
         else:
             self.stdout.write(table(mix))
 
-    def _catalogue(self, code: str | None) -> tuple[Sequence[StockLike], Decimal]:
+    def _mix(self, options: dict[str, Any]) -> Mix:
+        stocks, precision, threshold = self._catalogue(options["clinic"])
+        try:
+            if options["recipe"]:
+                return self._recipe(options, stocks, threshold)
+            chosen = decimal(options["precision"], "--precision")
+            return self._forward(options, stocks, chosen or precision, threshold)
+        except CompoundingError as exc:
+            raise Refusal(_option(exc), exc.message) from None
+
+    def _catalogue(self, code: str | None) -> tuple[Sequence[StockLike], Decimal, int]:
         if code is None:
-            return DEFAULT_STOCKS, Decimal("0.1")
+            return DEFAULT_STOCKS, Decimal("0.1"), DEFAULT_EPINEPHRINE_MIN_RATIO
         try:
             clinic = Clinic.objects.get(code=code)
         except (Clinic.DoesNotExist, ValidationError, ValueError):
-            raise LookupError(f"No clinic has the code {code!r}.") from None
-        return list(stocks_for(clinic, active_only=True)), settings_for(clinic).syringe_precision_ml
+            raise Refusal("--clinic", f"No clinic has the code {code!r}.") from None
+        settings = settings_for(clinic)
+        stocks = list(stocks_for(clinic, active_only=True))
+        return stocks, settings.syringe_precision_ml, settings.epinephrine_min_ratio
 
     def _forward(
-        self, options: dict[str, Any], stocks: Sequence[StockLike], precision: Decimal
+        self,
+        options: dict[str, Any],
+        stocks: Sequence[StockLike],
+        precision: Decimal,
+        threshold: int,
     ) -> Mix:
-        if options["volume"] is None:
-            raise LookupError("Give the final volume with --volume (mL), or a --recipe.")
-        chosen = [find_stock(name, stocks) for name in options["anaesthetic_stock"]]
+        volume = decimal(options["volume"], "--volume")
+        if volume is None:
+            raise Refusal("--volume", "Give the final volume with --volume (mL), or a --recipe.")
+        chosen = [resolve(n, stocks, "--anaesthetic-stock") for n in options["anaesthetic_stock"]]
+        targets: dict[str, Decimal] = {}
+        for agent in AGENTS:
+            target = decimal(options[agent], f"--{agent}")
+            if target is not None:
+                targets[agent] = target
         anaesthetics = []
-        for agent, default in AGENTS.items():
-            if options[agent] is None:
-                continue
+        for agent, target in targets.items():
             stock = next((s for s in chosen if s.anaesthetic == agent), None)
-            anaesthetics.append((stock or find_stock(default, stocks), options[agent]))
-        given = {agent for agent in AGENTS if options[agent] is not None}
-        unused = [s.name for s in chosen if s.anaesthetic not in given]
+            anaesthetics.append((stock or resolve(AGENTS[agent], stocks, f"--{agent}"), target))
+        unused = [s.name for s in chosen if s.anaesthetic not in targets]
         if unused:
-            raise LookupError(
+            raise Refusal(
+                "--anaesthetic-stock",
                 f"{', '.join(unused)}: give its strength too (--lidocaine, --bupivacaine or "
-                "--ropivacaine)."
+                "--ropivacaine).",
             )
-        dextrose = options["dextrose"]
-        return compound(
-            final_volume_ml=options["volume"],
-            target_dextrose_percent=dextrose,
-            dextrose_stock=find_stock(options["dextrose_stock"], stocks) if dextrose else None,
-            anaesthetics=anaesthetics,
-            diluent_stock=find_stock(options["diluent"], stocks) if options["diluent"] else None,
-            precision_ml=precision,
-            alternatives=stocks,
-        )
+        dextrose = decimal(options["dextrose"], "--dextrose") or Decimal(0)
+        dextrose_stock = options["dextrose_stock"]
+        diluent = options["diluent"]
+        try:
+            return compound(
+                final_volume_ml=volume,
+                target_dextrose_percent=dextrose,
+                dextrose_stock=resolve(dextrose_stock, stocks, "--dextrose-stock")
+                if dextrose
+                else None,
+                anaesthetics=anaesthetics,
+                diluent_stock=resolve(diluent, stocks, "--diluent") if diluent else None,
+                precision_ml=precision,
+                alternatives=stocks,
+                epinephrine_min_ratio=threshold,
+            )
+        except CompoundingError as exc:
+            if exc.field == "target_anaesthetic_percent" and exc.index < len(targets):
+                raise Refusal(f"--{list(targets)[exc.index]}", exc.message) from None
+            raise
 
-    def _recipe(self, options: dict[str, Any], stocks: Sequence[StockLike]) -> Mix:
+    def _recipe(self, options: dict[str, Any], stocks: Sequence[StockLike], threshold: int) -> Mix:
         parts = []
         for item in filter(None, (i.strip() for i in options["recipe"].split(","))):
             name, _, amount = item.rpartition(":")
             if not name:
-                raise LookupError(f"Write each ingredient as STOCK:AMOUNT, not {item!r}.")
-            try:
-                parts.append((find_stock(name, stocks), decimal(amount)))
-            except argparse.ArgumentTypeError as exc:
-                raise LookupError(f"{name}: {exc}.") from None
+                raise Refusal("--recipe", f"Write each ingredient as STOCK:AMOUNT, not {item!r}.")
+            stock = resolve(name, stocks, "--recipe")
+            parts.append((stock, decimal(amount, "--recipe") or Decimal(0)))
         unit: Literal["ml", "parts"] = "parts" if options["parts"] else "ml"
-        return analyse(parts, unit=unit, final_volume=options["volume"])
+        volume = decimal(options["volume"], "--volume")
+        return analyse(parts, unit=unit, final_volume=volume, epinephrine_min_ratio=threshold)
+
+
+def _option(exc: CompoundingError) -> str | None:
+    if exc.field == "target_anaesthetic_percent":
+        return None  # which agent is in the message itself
+    return OPTIONS.get(exc.field or "")
 
 
 def table(mix: Mix) -> str:
@@ -184,7 +247,7 @@ def table(mix: Mix) -> str:
     stocks = ingredient_rows(mix)
     lines += _grid(
         ("Draw up", "Amount", "Exact mL", "Share of syringe"),
-        [(r.name, r.achieved, r.target, r.amount) for r in stocks],
+        [(r.name, r.achieved, r.target, r.amount) for r in stocks] + [_total(mix, stocks)],
     )
     lines.append("")
     contents = content_rows(mix)
@@ -200,12 +263,23 @@ def table(mix: Mix) -> str:
     return "\n".join(lines)
 
 
+def _total(mix: Mix, stocks: list[Row]) -> tuple[str, ...]:
+    """The sum of the printed amounts and shares (ingredient_rows rounds them so they add up)."""
+    if mix.final_volume_ml is None:
+        parts = sum((i.amount or i.volume_ml for i in mix.ingredients), Decimal(0))
+        amount = f"{num(parts)} parts"
+    else:
+        amount = ml(sum((Decimal(r.achieved.split()[0]) for r in stocks), Decimal(0)))
+    share = sum((Decimal(r.amount.rstrip("%")) for r in stocks), Decimal(0))
+    return ("Total", amount, "", f"{num(share)}%")
+
+
 def _sourced(stocks: list[Row], contents: list[Row]) -> list[Row]:
     volume = Row("Volumes", "", "", "", FORMULAS["volume"])
     return [*stocks, volume, *contents]
 
 
-def _grid(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _grid(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: tuple[str, ...]) -> str:

@@ -166,6 +166,9 @@ def _clinic(code: str) -> Clinic:
 
 
 class Command(BaseCommand):
+    # A calculator: the URL configuration and the other system checks would cost most of its
+    # start-up time and check nothing it uses.
+    requires_system_checks: list[str] = []
     help = (
         "Score an outcome instrument's answers without saving them: JSON ({item id: value or "
         "null}, or a list of them) or CSV (a header of item ids, one form per row), from a "
