@@ -164,10 +164,15 @@ class Allergen(models.TextChoices):
     CORN = "corn", "Corn (dextrose)"
     FISH = "fish", "Fish (morrhuate)"
     AMIDE_ANAESTHETIC = "amide_anaesthetic", "Amide local anaesthetic"
+    ESTER_ANAESTHETIC = "ester_anaesthetic", "Ester local anaesthetic"
     PARABEN = "paraben", "Paraben preservative"
     SULFITE = "sulfite", "Sulfite (metabisulfite)"
     BENZYL_ALCOHOL = "benzyl_alcohol", "Benzyl alcohol preservative"
 
+
+# Procaine is an ester (metabolised to para-aminobenzoic acid); every other agent Prolo
+# records is an amide. The classes are screened apart so each finding names the right one.
+ESTER_AGENTS = frozenset({Anaesthetic.PROCAINE.value})
 
 BACTERIOSTATIC = frozenset({Diluent.BACTERIOSTATIC_SALINE, Diluent.BACTERIOSTATIC_WATER})
 
@@ -185,9 +190,14 @@ def composition_allergens(
         found[Allergen.CORN.value] = "it contains dextrose, which is derived from corn [R17]"
     if anaesthetic and anaesthetic != Anaesthetic.NONE:
         agent = dict(Anaesthetic.choices).get(anaesthetic, "an anaesthetic")
-        found[Allergen.AMIDE_ANAESTHETIC.value] = (
-            f"it contains {agent.lower()}, an amide local anaesthetic"
-        )
+        if anaesthetic in ESTER_AGENTS:
+            found[Allergen.ESTER_ANAESTHETIC.value] = (
+                f"it contains {agent.lower()}, an ester local anaesthetic"
+            )
+        else:
+            found[Allergen.AMIDE_ANAESTHETIC.value] = (
+                f"it contains {agent.lower()}, an amide local anaesthetic"
+            )
     if epinephrine:
         found[Allergen.SULFITE.value] = (
             "it contains epinephrine, whose forms contain sodium metabisulfite [R22]"

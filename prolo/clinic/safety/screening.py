@@ -40,13 +40,15 @@ class Severity(StrEnum):
 CATEGORY_ALLERGENS: dict[str, frozenset[str]] = {
     "corn_dextrose": frozenset({"corn"}),
     "fish_morrhuate": frozenset({"fish"}),
-    "local_anaesthetic": frozenset({"amide_anaesthetic"}),
+    # The category does not say which class: an allergy to "local anaesthetic" flags both.
+    "local_anaesthetic": frozenset({"amide_anaesthetic", "ester_anaesthetic"}),
     "preservative": frozenset({"paraben", "sulfite", "benzyl_alcohol"}),
 }
 ALLERGEN_LABELS = {
     "corn": "corn (dextrose is made from corn)",
     "fish": "fish (morrhuate is made from cod-liver oil)",
     "amide_anaesthetic": "an amide local anaesthetic",
+    "ester_anaesthetic": "an ester local anaesthetic",
     "paraben": "a paraben preservative",
     "sulfite": "a sulfite (metabisulfite) preservative",
     "benzyl_alcohol": "benzyl alcohol preservative",
@@ -55,13 +57,13 @@ BLEEDING_MEDICATIONS = frozenset({"anticoagulant", "antiplatelet"})
 # The diluents that carry benzyl alcohol: never at spinal, epidural or caudal sites [R26][R27].
 # The one definition of which diluents carry benzyl alcohol lives with the stock model.
 BENZYL_ALCOHOL_DILUENTS = BACTERIOSTATIC
-AMIDE_ANAESTHETICS = frozenset(a.value for a in Anaesthetic if a != Anaesthetic.NONE)
+LOCAL_ANAESTHETICS = frozenset(a.value for a in Anaesthetic if a != Anaesthetic.NONE)
 
 # An allergy filed under "Other" is screened as a category when its text names one of these
 # words (case-insensitive, whole words); lignocaine is lidocaine's older British name.
 OTHER_ALLERGY_WORDS: dict[str, frozenset[str]] = {
     "corn_dextrose": frozenset({"dextrose", "corn", "maize"}),
-    "local_anaesthetic": frozenset({*AMIDE_ANAESTHETICS, "lignocaine"}),
+    "local_anaesthetic": frozenset({*LOCAL_ANAESTHETICS, "lignocaine", "novocaine", "novocain"}),
 }
 _STOP_WORDS = frozenset({"a", "an", "and", "for", "in", "no", "of", "the", "to", "with"})
 
@@ -589,7 +591,7 @@ def hand_entered_ingredients(
 ) -> list[tuple[str, StockFacts]]:
     """What an injection entered without a syringe is made of, by the field that says so.
 
-    Dextrose is made from corn, every agent Prolo records is an amide anaesthetic, and
+    Dextrose is made from corn, every agent is an amide or (procaine) ester anaesthetic, and
     bacteriostatic diluents carry benzyl alcohol.
     """
     ingredients = []
@@ -597,7 +599,7 @@ def hand_entered_ingredients(
     if dextrose > 0:
         name = f"Hand-entered dextrose {num(dextrose)}%"
         ingredients.append(("dextrose_percent", StockFacts(name, _made_of(dextrose=dextrose))))
-    if isinstance(anaesthetic, str) and anaesthetic in AMIDE_ANAESTHETICS:
+    if isinstance(anaesthetic, str) and anaesthetic in LOCAL_ANAESTHETICS:
         name = f"Hand-entered {anaesthetic} {num(_percent(anaesthetic_percent))}%"
         ingredients.append(("anaesthetic", StockFacts(name, _made_of(anaesthetic=anaesthetic))))
     if isinstance(diluent, str) and diluent in Diluent.values and diluent != Diluent.NONE:

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from prolo.clinic.models.safety import composition_allergens
 from prolo.clinic.safety.screening import (
+    CATEGORY_ALLERGENS,
     RULES,
     AllergyFact,
     Answers,
@@ -380,6 +382,10 @@ def test_an_other_allergy_is_listed_by_its_text():
                 ),
             ],
         ),
+        (
+            ("0", "procaine", "1", "none"),
+            [("anaesthetic", "Hand-entered procaine 1%", {"ester_anaesthetic"})],
+        ),
         (("not a number", "laughing gas", None, ["saline"]), []),
     ],
 )
@@ -391,6 +397,17 @@ def test_a_hand_entered_injection_is_read_as_its_ingredients(fields, expected):
     )
 
     assert [(name, f.name, set(f.allergens)) for name, f in ingredients] == expected
+
+
+def test_procaine_is_screened_as_an_ester_and_a_local_anaesthetic_allergy_still_catches_it():
+    """Procaine is an ester, not an amide: the finding must name its class, and an allergy
+    filed as "local anaesthetic" (class unknown) still blocks it."""
+    facts = composition_allergens(
+        dextrose_percent=0, anaesthetic="procaine", epinephrine=False, diluent="none"
+    )
+    assert facts == {"ester_anaesthetic": "it contains procaine, an ester local anaesthetic"}
+    assert "ester_anaesthetic" in CATEGORY_ALLERGENS["local_anaesthetic"]
+    assert "amide_anaesthetic" in CATEGORY_ALLERGENS["local_anaesthetic"]
 
 
 def test_one_stocks_findings_name_each_allergy_it_breaks():
