@@ -114,7 +114,7 @@ COURSE_TYPE_INGREDIENTS: dict[str, tuple[StockFacts, ...]] = {
     "perineural": (_DEXTROSE,),
 }
 # When the clinic has no stock of the kind in its catalogue, the usual ingredient is assumed:
-# every prolotherapy syringe carries local anaesthetic (issue 3; domain notes §3).
+# every prolotherapy syringe carries local anaesthetic (domain notes §3).
 _ANAESTHETIC = StockFacts(
     "Local anaesthetic (assumed: no anaesthetic stock in the catalogue)",
     frozenset({"amide_anaesthetic"}),
