@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from prolo.clinic.models.safety import BACTERIOSTATIC, composition_allergens
+from prolo.clinic.models.safety import BACTERIOSTATIC, ESTER_AGENTS, composition_allergens
 from prolo.clinic.models.sessions import Anaesthetic, Diluent
 from prolo.clinic.safety.compounding import num
 from prolo.clinic.sites import SITES_BY_CODE
@@ -59,12 +59,32 @@ BLEEDING_MEDICATIONS = frozenset({"anticoagulant", "antiplatelet"})
 BENZYL_ALCOHOL_DILUENTS = BACTERIOSTATIC
 LOCAL_ANAESTHETICS = frozenset(a.value for a in Anaesthetic if a != Anaesthetic.NONE)
 
-# An allergy filed under "Other" is screened as a category when its text names one of these
-# words (case-insensitive, whole words); lignocaine is lidocaine's older British name.
-OTHER_ALLERGY_WORDS: dict[str, frozenset[str]] = {
-    "corn_dextrose": frozenset({"dextrose", "corn", "maize"}),
-    "local_anaesthetic": frozenset({*LOCAL_ANAESTHETICS, "lignocaine", "novocaine", "novocain"}),
-}
+# An allergy filed under "Other" is screened for the allergens its text names (case-insensitive,
+# whole words). The anaesthetic classes are kept apart: cross-reactions run within a class
+# (the esters share para-aminobenzoic acid, PABA), so "benzocaine" rules out procaine and an
+# amide's name rules out the amides. Lignocaine is lidocaine's older British name; Novocain is
+# procaine.
+_AMIDE_WORDS = frozenset(
+    {*(LOCAL_ANAESTHETICS - ESTER_AGENTS), "lignocaine", "prilocaine", "articaine", "amide"}
+)
+_ESTER_WORDS = frozenset(
+    {
+        *ESTER_AGENTS,
+        "novocaine",
+        "novocain",
+        "benzocaine",
+        "tetracaine",
+        "amethocaine",
+        "chloroprocaine",
+        "paba",
+        "ester",
+    }
+)
+OTHER_ALLERGY_WORDS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"dextrose", "corn", "maize"}), CATEGORY_ALLERGENS["corn_dextrose"]),
+    (_AMIDE_WORDS, frozenset({"amide_anaesthetic"})),
+    (_ESTER_WORDS, frozenset({"ester_anaesthetic"})),
+)
 _STOP_WORDS = frozenset({"a", "an", "and", "for", "in", "no", "of", "the", "to", "with"})
 
 
@@ -222,12 +242,11 @@ def _names_stock(substance: str, stock: StockFacts) -> bool:
 
 
 def _allergens_of(allergy: AllergyFact) -> frozenset[str]:
-    """What an allergy rules out; an "Other" one, through the category words its text names."""
+    """What an allergy rules out; an "Other" one, through the words its text names."""
     if allergy.category != "other":
         return CATEGORY_ALLERGENS.get(allergy.category, frozenset())
     words = set(_words(allergy.substance))
-    named = [c for c, category_words in OTHER_ALLERGY_WORDS.items() if words & category_words]
-    return frozenset().union(*(CATEGORY_ALLERGENS[c] for c in named))
+    return frozenset().union(*(found for named, found in OTHER_ALLERGY_WORDS if words & named))
 
 
 def _stock_allergies(allergies: Iterable[AllergyFact], stock: StockFacts) -> list[str]:

@@ -21,6 +21,7 @@ from prolo.clinic.safety.screening import (
     Severity,
     StockFacts,
     Thresholds,
+    _stock_allergies,
     hand_entered_ingredients,
     screen,
     stock_findings,
@@ -408,6 +409,29 @@ def test_procaine_is_screened_as_an_ester_and_a_local_anaesthetic_allergy_still_
     assert facts == {"ester_anaesthetic": "it contains procaine, an ester local anaesthetic"}
     assert "ester_anaesthetic" in CATEGORY_ALLERGENS["local_anaesthetic"]
     assert "amide_anaesthetic" in CATEGORY_ALLERGENS["local_anaesthetic"]
+
+
+PROCAINE = StockFacts("Procaine 2%", frozenset({"ester_anaesthetic"}))
+
+
+@pytest.mark.parametrize(
+    ("substance", "procaine", "lidocaine"),
+    [
+        ("Benzocaine", True, False),  # an ester: cross-reacts within the class (PABA)
+        ("tetracaine eye drops", True, False),
+        ("PABA", True, False),
+        ("Lignocaine", False, True),
+        ("Mepivacaine", False, True),
+        ("Novocain", True, False),
+        ("Penicillin", False, False),
+    ],
+)
+def test_an_other_allergy_is_screened_against_its_own_anaesthetic_class(
+    substance, procaine, lidocaine
+):
+    allergy = [AllergyFact(substance, "other", "Other")]
+    assert bool(_stock_allergies(allergy, PROCAINE)) is procaine
+    assert bool(_stock_allergies(allergy, LIDOCAINE)) is lidocaine
 
 
 def test_one_stocks_findings_name_each_allergy_it_breaks():
