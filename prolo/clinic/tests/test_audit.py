@@ -33,6 +33,7 @@ def test_snapshot_leaves_out_bookkeeping_and_gives_json_values(nora, pat):
         "patient": pat.pk,
         "measured_on": "2025-06-01",
         "weight_kg": "70.4",
+        "height_cm": None,
         "recorded_by": nora.pk,
     }
 

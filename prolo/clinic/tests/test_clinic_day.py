@@ -131,7 +131,12 @@ def test_a_course_planned_today_has_its_first_session_today_and_the_same_due_lis
 ):
     in_zone(zone)
     with frozen(zone, MOMENTS[moment]):
-        course = make_course(alice_actor, pat, start_date=clinic_today(alice_actor.clinic))
+        course = make_course(
+            alice_actor,
+            pat,
+            start_date=clinic_today(alice_actor.clinic),
+            first_session_time=dt.time(9, 0),
+        )
         first = course.sessions.get(number=1)
         assert clinic_day(alice_actor.clinic, first.scheduled_at) == DAY
         assert clinic_now(alice_actor.clinic).replace(hour=9, minute=0, second=0) == (

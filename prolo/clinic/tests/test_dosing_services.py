@@ -16,6 +16,7 @@ from prolo.clinic.clock import clinic_today
 from prolo.clinic.models import (
     AnaestheticLimit,
     AuditEvent,
+    Checklist,
     ClinicSettings,
     Injection,
     ProcedureNote,
@@ -607,6 +608,8 @@ def past_session(alice_actor, nora_actor, session, pat):
     session.refresh_from_db()
     day = timezone.localtime(session.scheduled_at).date()
     pat.weights.update(measured_on=day - dt.timedelta(days=1))
+    # Anti-inflammatories stopped a week before the session's new day, longer than the hold.
+    Checklist.objects.filter(session=session).update(nsaids_stopped_on=day - dt.timedelta(days=7))
     return session
 
 

@@ -69,7 +69,7 @@ def test_the_panel_shows_the_steps_the_lipid_doses_for_60_kg_and_the_anaesthetic
     for step in ("Stop injecting local anaesthetic.", "Call for help.", "Airway: give 100%"):
         assert step in page
     assert "Benzodiazepine for seizures." in page
-    assert "Worked out from 60.0 kg, measured" in page
+    assert "Worked out from 60.0 kg; weight 60.0 kg measured" in page
     assert "Bolus 90 mL over 2–3 minutes 1.5 mL/kg × 60 kg = 90 mL (70 kg or less)" in page
     assert "Then an infusion of 15 mL/min 0.25 mL/kg/min × 60 kg = 15 mL/min" in page
     assert "Upper limit about 720 mL in total 12 mL/kg × 60 kg = 720 mL" in page
