@@ -39,6 +39,7 @@ class Location(models.Model):
                 fields=["clinic", "name"],
                 name="location_name_unique_in_clinic",
                 violation_error_message="The clinic already has a location with this name.",
+                violation_error_code="name",
             ),
         ]
 
@@ -59,6 +60,7 @@ class Room(models.Model):
                 fields=["location", "name"],
                 name="room_name_unique_in_location",
                 violation_error_message="This location already has a room with this name.",
+                violation_error_code="name",
             ),
         ]
 

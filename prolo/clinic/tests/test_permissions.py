@@ -46,6 +46,7 @@ EXPECTED = {
         P.SCHEDULE_SESSION,
         P.VIEW_AUDIT,
         P.MANAGE_SAFETY,
+        P.MANAGE_CLINIC,
     },
 }
 
