@@ -29,25 +29,23 @@ def _locked(actor: Actor) -> Clinic:
 
 
 @transaction.atomic
-def clinic_profile_update(*, actor: Actor, **fields: Any) -> Clinic:
-    """Change the acting clinic's name, contact details or time zone (an IANA name)."""
+def clinic_profile_update(
+    *, actor: Actor, logo: UploadedFile | None = None, remove_logo: bool = False, **fields: Any
+) -> Clinic:
+    """Change the acting clinic's name, contact, time zone (an IANA name) or letterhead logo.
+
+    A new `logo` replaces the old one; `remove_logo` takes it off the letterhead.
+    """
     require(actor, Perm.MANAGE_CLINIC)
-    changes = pick(fields, PROFILE_FIELDS)
+    changes: dict[str, Any] = pick(fields, PROFILE_FIELDS)
     clinic = _locked(actor)
     changes = {name: value for name, value in changes.items() if getattr(clinic, name) != value}
+    if logo is not None:
+        logo.name = f"logo.{_check_logo(logo)}"
+        changes["logo"] = logo
+    elif remove_logo and clinic.logo:
+        changes["logo"] = ""
     return update_audited(actor=actor, instance=clinic, patient=None, changes=changes)
-
-
-@transaction.atomic
-def clinic_logo_set(*, actor: Actor, logo: UploadedFile | None) -> Clinic:
-    """Put `logo` on the clinic's letterhead, or take it off with None."""
-    require(actor, Perm.MANAGE_CLINIC)
-    clinic = _locked(actor)
-    if logo is None:
-        return update_audited(actor=actor, instance=clinic, patient=None, changes={"logo": ""})
-    suffix = _check_logo(logo)
-    logo.name = f"logo.{suffix}"
-    return update_audited(actor=actor, instance=clinic, patient=None, changes={"logo": logo})
 
 
 def _check_logo(upload: UploadedFile) -> str:

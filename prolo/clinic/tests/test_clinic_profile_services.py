@@ -10,7 +10,6 @@ from PIL import Image
 from prolo.clinic.models import AuditAction, AuditEvent, Clinic
 from prolo.clinic.services.clinic_profile import (
     LOGO_MAX_BYTES,
-    clinic_logo_set,
     clinic_profile_update,
 )
 
@@ -57,7 +56,7 @@ def test_a_nurse_may_not_change_the_profile(nora_actor):
 
 @pytest.mark.parametrize("kind", ["PNG", "JPEG"])
 def test_a_png_or_jpeg_logo_is_stored(adam_actor, kind):
-    clinic = clinic_logo_set(actor=adam_actor, logo=image_upload(kind))
+    clinic = clinic_profile_update(actor=adam_actor, logo=image_upload(kind))
     assert clinic.logo.name.startswith("logos/")
     assert Image.open(clinic.logo.path).format == kind
     assert AuditEvent.objects.filter(object_type="clinic", action=AuditAction.UPDATE).exists()
@@ -76,11 +75,11 @@ def test_a_png_or_jpeg_logo_is_stored(adam_actor, kind):
 )
 def test_anything_but_a_real_png_or_jpeg_of_sensible_size_is_refused(adam_actor, upload):
     with pytest.raises(ValidationError) as exc:
-        clinic_logo_set(actor=adam_actor, logo=upload)
+        clinic_profile_update(actor=adam_actor, logo=upload)
     assert "logo" in exc.value.message_dict
     assert not Clinic.objects.get(pk=adam_actor.clinic.pk).logo
 
 
 def test_the_logo_can_be_removed(adam_actor):
-    clinic_logo_set(actor=adam_actor, logo=image_upload())
-    assert not clinic_logo_set(actor=adam_actor, logo=None).logo
+    clinic_profile_update(actor=adam_actor, logo=image_upload())
+    assert not clinic_profile_update(actor=adam_actor, remove_logo=True).logo
