@@ -8,7 +8,12 @@ import pytest
 
 from prolo.clinic.models import Clinic
 from prolo.clinic.selectors.locations import is_open
-from prolo.clinic.services.locations import closure_add, location_create, opening_hours_add
+from prolo.clinic.services.locations import (
+    closure_add,
+    location_create,
+    location_update,
+    opening_hours_add,
+)
 
 UTC = dt.UTC
 
@@ -83,3 +88,8 @@ def test_the_day_is_the_clinics_not_utcs(adam_actor):
     )
     assert not is_open(location, dt.datetime(2026, 12, 26, 2, tzinfo=UTC))
     assert is_open(location, dt.datetime(2027, 1, 2, 2, tzinfo=UTC))  # Friday 1 January, 18:00
+
+
+def test_a_location_not_in_use_is_never_open(london, adam_actor):
+    location_update(actor=adam_actor, location=london, active=False)
+    assert not is_open(london, dt.datetime(2026, 1, 14, 12, tzinfo=UTC))

@@ -87,7 +87,8 @@ class Command(BaseCommand):
         clinic, admin = create(values)
         self.stdout.write(
             f"Created {clinic.name} ({clinic.time_zone}) with clinic admin {admin.username}. "
-            "Sign in at /staff/ to fill in its profile, locations and opening hours."
+            "Sign in as the admin to fill in its profile, locations and opening hours "
+            "(docs/clinic-setup.md)."
         )
 
     def _password(self, options: dict[str, Any]) -> str:
