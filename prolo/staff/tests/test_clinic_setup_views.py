@@ -190,9 +190,10 @@ def test_another_clinics_location_answers_404(charlie, charlie_actor, main, clie
     )
 
 
+@pytest.mark.parametrize("page", ["staff:location-list", "staff:clinic-profile"])
 @pytest.mark.parametrize("count", [1, 4])
-def test_the_location_list_runs_a_constant_number_of_queries(
-    count, adam, adam_actor, client_for, django_assert_num_queries
+def test_the_pages_listing_locations_run_a_constant_number_of_queries(
+    page, count, adam, adam_actor, client_for, django_assert_num_queries
 ):
     for n in range(count):
         location = location_create(actor=adam_actor, name=f"Site {n}")
@@ -201,8 +202,8 @@ def test_the_location_list_runs_a_constant_number_of_queries(
             actor=adam_actor, location=location, weekday=n, opens=dt.time(9), closes=dt.time(17)
         )
     client = client_for(adam)
-    client.get(reverse("staff:location-list"))  # warm the session
+    client.get(reverse(page))  # warm the session
     # The signed-in request's own queries, then one each: locations, rooms, hours, closures.
     with django_assert_num_queries(11):
-        response = client.get(reverse("staff:location-list"))
-    assert response.content.decode().count("Room 1") == count
+        response = client.get(reverse(page))
+    assert response.content.decode().count("09:00–17:00") == count
