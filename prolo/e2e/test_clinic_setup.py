@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import pytest
 from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import Page, expect
@@ -30,7 +31,7 @@ def _narrow_and_wide(page: Page, check: Callable[[], None]) -> None:
 
 
 def test_an_admin_sets_the_clinic_up_from_the_browser(
-    page: Page, axe_check: Callable[[], None], monkeypatch
+    page: Page, axe_check: Callable[[], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PROLO_ADMIN_PASSWORD", PASSWORD)
     call_command(
