@@ -18,6 +18,7 @@ from prolo.clinic.models import (
     AdverseEvent,
     ApiToken,
     Article,
+    Closure,
     Condition,
     Consent,
     ConsentDocument,
@@ -25,11 +26,14 @@ from prolo.clinic.models import (
     ExportJob,
     ImagingStudy,
     Injection,
+    Location,
     Observation,
+    OpeningHours,
     Patient,
     ProtocolTemplate,
     QuestionnaireResponse,
     ReviewTask,
+    Room,
     SharedDocument,
     TreatmentCourse,
     TreatmentSession,
@@ -194,3 +198,30 @@ def get_observation(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Observat
 def get_export_job(actor: Actor, code: uuid.UUID | str) -> ExportJob:
     """A Bulk export job the actor asked for; another user's or clinic's job is 404."""
     return _get(ExportJob.objects.filter(clinic=actor.clinic, requested_by=actor.user), code)
+
+
+def get_location(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Location:
+    location = _get(Location.objects.filter(clinic=actor.clinic).select_related("clinic"), code)
+    require(actor, perm)
+    return location
+
+
+def get_room(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Room:
+    room = _get(Room.objects.filter(location__clinic=actor.clinic).select_related("location"), code)
+    require(actor, perm)
+    return room
+
+
+def get_closure(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Closure:
+    qs = Closure.objects.filter(location__clinic=actor.clinic).select_related("location")
+    closure = _get(qs, code)
+    require(actor, perm)
+    return closure
+
+
+def get_opening_hours(location: Location, pk: int) -> OpeningHours:
+    """One range of a location already fetched through get_location."""
+    hours = location.hours.filter(pk=pk).select_related("location").first()
+    if hours is None:
+        raise Http404("No such opening hours at this location.")
+    return hours

@@ -31,6 +31,7 @@ class Perm(StrEnum):
     CLOSE_REVIEW = "close_review"
     REPORT_ADVERSE_EVENT = "report_adverse_event"
     RECORD_OUTCOME = "record_outcome"
+    MANAGE_CLINIC = "manage_clinic"
 
 
 _ALL = set(Perm)
@@ -67,7 +68,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # manage demographics and the diary, but write no clinical content.
     Role.CLINIC_ADMIN: frozenset(
         _CLINICAL_READ
-        | {Perm.EDIT_DEMOGRAPHICS, Perm.SCHEDULE_SESSION, Perm.VIEW_AUDIT, Perm.MANAGE_SAFETY}
+        | {
+            Perm.EDIT_DEMOGRAPHICS,
+            Perm.SCHEDULE_SESSION,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_SAFETY,
+            Perm.MANAGE_CLINIC,
+        }
     ),
 }
 

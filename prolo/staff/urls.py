@@ -5,6 +5,7 @@ from prolo.staff.views import (
     articles,
     careplans,
     clinic_settings,
+    clinic_setup,
     compounding,
     consent,
     courses,
@@ -254,6 +255,27 @@ pdf_urls = [
     ),
 ]
 
+setup_urls = [
+    path("clinic/profile/", clinic_setup.clinic_profile_edit, name="clinic-profile"),
+    path("clinic/locations/", clinic_setup.location_list, name="location-list"),
+    path("clinic/locations/new/", clinic_setup.location_new, name="location-new"),
+    path("clinic/locations/<uuid:code>/", clinic_setup.location_edit, name="location-edit"),
+    path("clinic/locations/<uuid:code>/rooms/", clinic_setup.room_new, name="room-new"),
+    path("clinic/rooms/<uuid:code>/", clinic_setup.room_edit, name="room-edit"),
+    path(
+        "clinic/locations/<uuid:code>/hours/",
+        clinic_setup.opening_hours_add,
+        name="opening-hours-add",
+    ),
+    path(
+        "clinic/locations/<uuid:code>/hours/<int:pk>/remove/",
+        clinic_setup.opening_hours_remove,
+        name="opening-hours-remove",
+    ),
+    path("clinic/locations/<uuid:code>/closures/", clinic_setup.closure_add, name="closure-add"),
+    path("clinic/closures/<uuid:code>/remove/", clinic_setup.closure_remove, name="closure-remove"),
+]
+
 urlpatterns = [
     path("", today.today, name="today"),
     *patient_urls,
@@ -273,4 +295,5 @@ urlpatterns = [
     *shared_document_urls,
     *consent_urls,
     *pdf_urls,
+    *setup_urls,
 ]

@@ -33,6 +33,7 @@ from prolo.clinic.models import (
 from prolo.clinic.outcome_display import course_summary, instrument_charts
 from prolo.clinic.services.careplans import session_care_plan
 from prolo.clinic.services.questionnaires import clinic_instruments
+from prolo.lib.images import data_uri
 from prolo.lib.markdown import render_markdown
 
 # PDF/UA-1 makes WeasyPrint tag the structure (headings, tables, lists) for screen readers and
@@ -67,7 +68,12 @@ def _render(template: str, context: dict[str, Any], language: str = "en") -> byt
 
 def _header(session_or_patient_owner: Any) -> dict[str, Any]:
     patient = session_or_patient_owner.patient
-    return {"patient": patient, "clinic": patient.clinic, "printed_at": timezone.localtime()}
+    return {
+        "patient": patient,
+        "clinic": patient.clinic,
+        "logo": data_uri(patient.clinic.logo),
+        "printed_at": timezone.localtime(),
+    }
 
 
 def signed_note(session: TreatmentSession) -> ProcedureNote:

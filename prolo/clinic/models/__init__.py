@@ -21,6 +21,7 @@ from prolo.clinic.models.interop import (
     ObservationSource,
     ObservationStatus,
 )
+from prolo.clinic.models.locations import Closure, Location, OpeningHours, Room, Weekday
 from prolo.clinic.models.outcomes_diary import (
     DiaryEntry,
     DiarySource,
@@ -114,6 +115,7 @@ __all__ = [
     "Checklist",
     "Clinic",
     "ClinicSettings",
+    "Closure",
     "Condition",
     "Consent",
     "ConsentDocument",
@@ -140,6 +142,7 @@ __all__ = [
     "JointUse",
     "Language",
     "Laterality",
+    "Location",
     "Medication",
     "MedicationClass",
     "Membership",
@@ -149,6 +152,7 @@ __all__ = [
     "Observation",
     "ObservationSource",
     "ObservationStatus",
+    "OpeningHours",
     "Patient",
     "PatientAccount",
     "Pregnancy",
@@ -162,6 +166,7 @@ __all__ = [
     "ResponseSource",
     "ReviewTask",
     "Role",
+    "Room",
     "Screening",
     "Seriousness",
     "SessionStatus",
@@ -179,5 +184,6 @@ __all__ = [
     "TreatmentCourse",
     "TreatmentSession",
     "User",
+    "Weekday",
     "WeightMeasurement",
 ]

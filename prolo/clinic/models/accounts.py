@@ -37,6 +37,12 @@ def default_time_zone() -> str:
     return str(settings.TIME_ZONE)
 
 
+def clinic_logo_upload_to(instance: Clinic, filename: str) -> str:
+    # A new name per upload: a cached PDF or page never shows a replaced logo under the old name.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"logos/{instance.code}-{uuid.uuid4().hex[:8]}.{suffix}"
+
+
 class Clinic(models.Model):
     """The tenant: every patient record belongs to exactly one clinic.
 
@@ -48,6 +54,13 @@ class Clinic(models.Model):
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    logo = models.FileField(
+        upload_to=clinic_logo_upload_to,
+        blank=True,
+        max_length=255,
+        help_text="The letterhead logo on printed documents: PNG or JPEG.",
+    )
     time_zone = models.CharField(
         max_length=64,
         default=default_time_zone,

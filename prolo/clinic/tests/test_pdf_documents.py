@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from prolo.clinic.exports.pdf import consent_pdf, handout_pdf, html_to_pdf, note_pdf
 from prolo.clinic.safety.careplan import long_date
+from prolo.clinic.services.clinic_profile import clinic_profile_update
 from prolo.clinic.services.patients import weight_record
 from prolo.clinic.services.sessions import note_amend
 from prolo.clinic.services.settings import settings_for
+from prolo.clinic.tests.test_clinic_profile_services import image_upload
 from prolo.testing import signed_session
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +104,20 @@ def test_the_note_shows_the_weight_and_ceiling_it_was_signed_against(signed, nor
     assert "combined 1.7% of the ceiling (within the ceiling)" in text
     assert "Lidocaine, 5 mg 300 mg 1.7%" in text
     assert "4.5 mg/kg × 72.5 kg = 326.25 mg; cap 300 mg" in text
+
+
+def pdf_image_count(pdf: bytes, tmp_path) -> int:
+    path = tmp_path / "images.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdfimages", "-list", path], capture_output=True, check=True)
+    return len(out.stdout.decode().splitlines()) - 2  # two header lines
+
+
+def test_the_letterhead_shows_the_clinics_logo_once_set(signed, adam_actor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assert pdf_image_count(note_pdf(signed), tmp_path) == 0
+    clinic_profile_update(actor=adam_actor, logo=image_upload("JPEG"))
+    signed.course.patient.clinic.refresh_from_db()
+    pdf = note_pdf(signed)
+    assert pdf_image_count(pdf, tmp_path) >= 1
+    assert "Riverside Prolotherapy" in pdf_text(pdf)

@@ -46,6 +46,7 @@ EXPECTED = {
         P.SCHEDULE_SESSION,
         P.VIEW_AUDIT,
         P.MANAGE_SAFETY,
+        P.MANAGE_CLINIC,
     },
 }
 
@@ -116,3 +117,9 @@ def test_the_cast_has_one_member_of_each_role(actor_for, alice, nora, pete, rita
     assert roles == ["physician", "nurse", "physiotherapist", "reception", "clinic_admin"]
     assert actor_for(charlie).clinic.name == "Hilltop Pain Clinic"
     assert alice.display_name() == "Dr Alice Moreno"
+
+
+def test_only_physicians_and_clinic_admins_set_the_clinic_up():
+    managers = {role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_CLINIC in perms}
+
+    assert managers == {Role.PHYSICIAN, Role.CLINIC_ADMIN}

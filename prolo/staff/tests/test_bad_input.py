@@ -35,6 +35,8 @@ from prolo.clinic.models import (
     AuditAction,
     AuditEvent,
     Checklist,
+    Clinic,
+    Closure,
     Condition,
     Consent,
     ConsentDocument,
@@ -43,12 +45,15 @@ from prolo.clinic.models import (
     ImagingStudy,
     Injection,
     InstrumentSetting,
+    Location,
     Medication,
+    OpeningHours,
     Patient,
     ProcedureNote,
     ProtocolTemplate,
     QuestionnaireResponse,
     ReviewTask,
+    Room,
     StockProduct,
     Syringe,
     SyringeIngredient,
@@ -62,6 +67,7 @@ from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.permissions import Actor
 from prolo.clinic.services.catalogue import clinic_safety_install, stock_update
 from prolo.clinic.services.dosing import anaesthetic_limit_update
+from prolo.clinic.services.locations import location_create, opening_hours_add
 from prolo.clinic.services.patients import (
     DEMOGRAPHIC_FIELDS,
     allergy_add,
@@ -104,6 +110,11 @@ RECORD: list[type[Model]] = [
     InstrumentSetting,
     ConsentDocument,
     Consent,
+    Clinic,
+    Location,
+    Room,
+    OpeningHours,
+    Closure,
 ]
 PAGE_VIEWS = (AuditAction.VIEW_CHART, AuditAction.VIEW_FILE)
 
@@ -578,6 +589,29 @@ BAD_DECIMALS = {"NaN": "NaN", "Infinity": "Infinity", "1e400": "1e400"}
 
 def _each(name: str, values: dict[str, str], label: str) -> dict[str, Data]:
     return {f"{label} {case}": {name: value} for case, value in values.items()}
+
+
+def _profile_form(w: World) -> Data:
+    return {
+        "name": "Riverside Prolotherapy and Sports Medicine",
+        "address": "1 River Road",
+        "phone": "020 7946 0000",
+        "email": "desk@riverside.example",
+        "time_zone": "Europe/Paris",
+    }
+
+
+def _other_clinics_location(w: World) -> Data:
+    theirs = location_create(actor=_charlie_actor(), name="Hilltop")
+    return {"location": str(theirs.code)}
+
+
+def _monday_morning(w: World) -> Data:
+    """Monday 09:00–13:00 is open: 12:00–14:00 overlaps it."""
+    opening_hours_add(
+        actor=w.actor, location=w.location, weekday=0, opens=dt.time(9), closes=dt.time(13)
+    )
+    return {"hours-weekday": "0", "hours-opens": "12:00", "hours-closes": "14:00"}
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -1333,10 +1367,85 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
         booleans=frozenset({"confirmed"}),
     ),
+    "clinic-profile": Endpoint(
+        url=lambda w: reverse("staff:clinic-profile"),
+        valid=_profile_form,
+        absurd={
+            "blank name": {"name": "   "},
+            "unknown time zone": {"time_zone": "Mars/Olympus"},
+            "time zone by its long name": {"time_zone": "Central European Time"},
+            "email without @": {"email": "desk.riverside.example"},
+            "phone of 41 characters": {"phone": "0" * 41},
+            "address of 1001 characters": {"address": "a" * 1001},
+            "a text file as the logo": {
+                "logo": SimpleUploadedFile("logo.png", b"not an image", content_type="image/png")
+            },
+        },
+    ),
+    "location-new": Endpoint(
+        url=lambda w: reverse("staff:location-new"),
+        valid=lambda w: {"name": "Annex", "address": "2 Mill Lane", "active": "on"},
+        absurd={
+            "blank name": {"name": "  "},
+            "a name already used": {"name": "Main site"},
+            "name of 121 characters": {"name": "n" * 121},
+        },
+        booleans=frozenset({"active"}),
+    ),
+    "location-edit": Endpoint(
+        url=lambda w: reverse("staff:location-edit", args=[w.location.code]),
+        valid=lambda w: {"name": "Main site, River Road", "address": "1 River Road"},
+        absurd={"blank name": {"name": ""}, "name of 121 characters": {"name": "n" * 121}},
+        booleans=frozenset({"active"}),
+    ),
+    "room-new": Endpoint(
+        url=lambda w: reverse("staff:room-new", args=[w.location.code]),
+        valid=lambda w: {"room-name": "Room 2", "room-active": "on"},
+        absurd={"blank name": {"room-name": " "}, "a name already used": {"room-name": "Room 1"}},
+        booleans=frozenset({"room-active"}),
+    ),
+    "room-edit": Endpoint(
+        url=lambda w: reverse("staff:room-edit", args=[w.room.code]),
+        valid=lambda w: {"name": "Treatment room 1", "location": str(w.location.code)},
+        absurd={
+            "another clinic's location": _other_clinics_location,
+            "no location": {"location": ""},
+            "blank name": {"name": ""},
+        },
+        booleans=frozenset({"active"}),
+    ),
+    "opening-hours-add": Endpoint(
+        url=lambda w: reverse("staff:opening-hours-add", args=[w.location.code]),
+        valid=lambda w: {"hours-weekday": "2", "hours-opens": "08:00", "hours-closes": "12:00"},
+        absurd={
+            "closes before it opens": {"hours-opens": "12:00", "hours-closes": "08:00"},
+            "closes as it opens": {"hours-closes": "08:00"},
+            "day 7": {"hours-weekday": "7"},
+            "25 o'clock": {"hours-closes": "25:00"},
+            "overlapping hours": _monday_morning,
+        },
+    ),
+    "closure-add": Endpoint(
+        url=lambda w: reverse("staff:closure-add", args=[w.location.code]),
+        valid=lambda w: {
+            "closure-starts_on": "2099-12-25",
+            "closure-ends_on": "2099-12-26",
+            "closure-reason": "Christmas",
+        },
+        absurd={
+            "last day before the first": {"closure-ends_on": "2099-12-24"},
+            "more than a year": {"closure-ends_on": "2101-01-01"},
+            "blank reason": {"closure-reason": "  "},
+            "reason of 201 characters": {"closure-reason": "r" * 201},
+            "31 February": {"closure-starts_on": "2099-02-31"},
+        },
+    ),
 }
 
 # Views that take no form, each tested on its own below; and the views that take no POST.
 FORMLESS_POSTS = {
+    "opening-hours-remove",
+    "closure-remove",
     "consent-document-publish",
     "consent-withdraw",
     "shared-document-withdraw",
@@ -1350,6 +1459,7 @@ FORMLESS_POSTS = {
     "adverse-event-close",
 }
 GET_ONLY = {
+    "location-list",
     "consent-document-list",
     "consent-document-detail",
     "article-list",

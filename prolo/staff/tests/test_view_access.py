@@ -6,6 +6,7 @@ without a row here fails `test_every_staff_url_is_in_the_table`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,12 @@ from prolo.clinic.services.adverse_events import adverse_event_report
 from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.diary import session_day
 from prolo.clinic.services.evaluations import imaging_study_add
+from prolo.clinic.services.locations import (
+    closure_add,
+    location_create,
+    opening_hours_add,
+    room_create,
+)
 from prolo.clinic.services.patients import allergy_add, medication_add
 from prolo.clinic.services.protocols import protocol_copy
 from prolo.clinic.services.questionnaires import questionnaire_record
@@ -29,6 +36,7 @@ from prolo.testing import add_injection, make_course, make_evaluation, make_note
 
 ALL = {"alice", "nora", "pete", "rita", "adam"}
 CLINICAL_READERS = {"alice", "nora", "pete", "adam"}
+SETUP = {"alice", "adam"}  # MANAGE_CLINIC
 
 
 @dataclass
@@ -49,6 +57,8 @@ class World:
     syringe: Any = None  # drawn up in `session`, nothing injected from it yet
     adverse_event: Any = None  # open, on `signed`, outcome still unknown
     response: Any = None  # a baseline pain NRS (7) on `course`
+    location: Any = None  # the clinic's main site, with room `room`
+    room: Any = None
 
 
 @pytest.fixture
@@ -72,6 +82,8 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
     signed = signed_session(alice_actor, pat)
     protocol = protocol_copy(actor=alice_actor, key="knee-oa-rabago-2013")
     clinic_safety_install(clinic=alice_actor.clinic)  # the cast's clinic is made without it
+    location = location_create(actor=alice_actor, name="Main site")
+    room = room_create(actor=alice_actor, location=location, name="Room 1")
     stock = alice_actor.clinic.stocks.get(name="Dextrose 50% (D50)")
     syringe = syringe_draw_up(
         actor=alice_actor,
@@ -117,6 +129,8 @@ def world(alice_actor, pat, settings, tmp_path) -> World:
         syringe=syringe,
         adverse_event=adverse_event,
         response=response,
+        location=location,
+        room=room,
     )
 
 
@@ -202,6 +216,16 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("consent-document-publish", "post", "consent_document", {"alice", "adam"}),
     ("consent-record", "post", "course", {"alice", "nora"}),
     ("consent-withdraw", "post", "consent", {"alice", "nora"}),
+    ("clinic-profile", "get", "", SETUP),
+    ("location-list", "get", "", SETUP),
+    ("location-new", "get", "", SETUP),
+    ("location-edit", "get", "location", SETUP),
+    ("room-new", "post", "location", SETUP),
+    ("room-edit", "get", "room", SETUP),
+    ("opening-hours-add", "post", "location", SETUP),
+    ("opening-hours-remove", "post", "location,hours.pk", SETUP),
+    ("closure-add", "post", "location", SETUP),
+    ("closure-remove", "post", "closure", SETUP),
 ]
 
 # URL arguments that name no record, only a clinic's own setting: there is no other clinic's
@@ -235,6 +259,24 @@ def _url(name: str, spec: str, world: World) -> str:
             args.append(ConsentDocument.objects.filter(clinic=world.actor.clinic)[0].code)
         elif part == "consent":  # the signed session's course was consented in clinic
             args.append(world.signed.course.consents.get().code)
+        elif part == "hours.pk":  # removing deletes them: fresh hours for every request
+            hours = opening_hours_add(
+                actor=world.actor,
+                location=world.location,
+                weekday=0,
+                opens=dt.time(9),
+                closes=dt.time(10),
+            )
+            args.append(hours.pk)
+        elif part == "closure":  # removing deletes it: a fresh one for every request
+            closure = closure_add(
+                actor=world.actor,
+                location=world.location,
+                starts_on=dt.date(2099, 1, 1),
+                ends_on=dt.date(2099, 1, 1),
+                reason="New Year",
+            )
+            args.append(closure.code)
         elif part == "index":  # the first planned injection of the template
             args.append(0)
         elif part == "review_task":  # closing closes it: a fresh one for every request
