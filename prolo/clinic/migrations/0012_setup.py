@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0010_checklist'),
+        ('clinic', '0011_compound'),
     ]
 
     operations = [
