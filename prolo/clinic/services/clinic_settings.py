@@ -42,7 +42,7 @@ SETTING_SOURCES: tuple[SettingSource, ...] = (
     SettingSource(
         "syringe_precision_ml",
         "mL",
-        "Design default: the smallest step of the syringes in use (the issue's default).",
+        "Design default: the smallest step of the syringes in use.",
         False,
         _DRAW,
     ),
