@@ -25,12 +25,14 @@ from prolo.clinic.models import (
     ExportJob,
     ImagingStudy,
     Injection,
+    Membership,
     Observation,
     Patient,
     ProtocolTemplate,
     QuestionnaireResponse,
     ReviewTask,
     SharedDocument,
+    StaffInvitation,
     TreatmentCourse,
     TreatmentSession,
 )
@@ -194,3 +196,24 @@ def get_observation(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Observat
 def get_export_job(actor: Actor, code: uuid.UUID | str) -> ExportJob:
     """A Bulk export job the actor asked for; another user's or clinic's job is 404."""
     return _get(ExportJob.objects.filter(clinic=actor.clinic, requested_by=actor.user), code)
+
+
+def staff_of(actor: Actor) -> QuerySet[Membership]:
+    """The clinic's memberships, active or not, with their users."""
+    return Membership.objects.filter(clinic=actor.clinic).select_related("user")
+
+
+def get_member(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Membership:
+    """A member of the acting clinic, named by their user's code (404 otherwise), then the role."""
+    try:
+        membership = staff_of(actor).get(user__code=code)
+    except (ObjectDoesNotExist, ValueError, ValidationError):
+        raise Http404("No such member of this clinic.") from None
+    require(actor, perm)
+    return membership
+
+
+def get_staff_invitation(actor: Actor, code: uuid.UUID | str, perm: Perm) -> StaffInvitation:
+    invitation = _get(StaffInvitation.objects.filter(clinic=actor.clinic), code)
+    require(actor, perm)
+    return invitation
