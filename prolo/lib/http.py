@@ -30,3 +30,12 @@ class PortalRequest(HttpRequest):
 
     user: User
     me: PatientActor
+
+
+def link_base(request: HttpRequest, name: str, placeholders: int = 1) -> str:
+    """The absolute URL of `name` up to its trailing token arguments, for a service to append
+    a token to (`…/invitation/` + token + `/`): services know no hosts."""
+    from django.urls import reverse
+
+    url = reverse(name, args=["x"] * placeholders)
+    return request.build_absolute_uri(url[: -2 * placeholders])

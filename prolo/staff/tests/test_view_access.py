@@ -6,6 +6,8 @@ without a row here fails `test_every_staff_url_is_in_the_table`.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,8 +15,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from prolo.clinic.models import ConsentDocument, ReviewTask
+from prolo.clinic.models import ConsentDocument, ReviewTask, StaffInvitation
 from prolo.clinic.services.adverse_events import adverse_event_report
 from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.diary import session_day
@@ -202,6 +205,13 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("consent-document-publish", "post", "consent_document", {"alice", "adam"}),
     ("consent-record", "post", "course", {"alice", "nora"}),
     ("consent-withdraw", "post", "consent", {"alice", "nora"}),
+    ("staff-list", "get", "", {"adam"}),
+    ("staff-invite", "get", "", {"adam"}),
+    ("staff-invitation-resend", "post", "staff_invitation", {"adam"}),
+    ("staff-invitation-withdraw", "post", "staff_invitation", {"adam"}),
+    ("staff-member", "get", "member", {"adam"}),
+    ("staff-member-active", "post", "member", {"adam"}),
+    ("staff-member-password-reset", "post", "member", {"adam"}),
 ]
 
 # URL arguments that name no record, only a clinic's own setting: there is no other clinic's
@@ -235,6 +245,19 @@ def _url(name: str, spec: str, world: World) -> str:
             args.append(ConsentDocument.objects.filter(clinic=world.actor.clinic)[0].code)
         elif part == "consent":  # the signed session's course was consented in clinic
             args.append(world.signed.course.consents.get().code)
+        elif part == "member":  # Dr Alice, a member of the clinic (by her account's code)
+            args.append(world.actor.user.code)
+        elif part == "staff_invitation":  # withdrawing ends it: a fresh one for every request
+            invitation = StaffInvitation.objects.create(
+                clinic=world.actor.clinic,
+                email="zoe@example.org",
+                role="nurse",
+                token_hash=secrets.token_hex(32),
+                created_by=world.actor.user,
+                sent_at=timezone.now(),
+                expires_at=timezone.now() + dt.timedelta(days=7),
+            )
+            args.append(invitation.code)
         elif part == "index":  # the first planned injection of the template
             args.append(0)
         elif part == "review_task":  # closing closes it: a fresh one for every request
