@@ -151,7 +151,7 @@ def test_a_password_reset_link_goes_to_the_member_not_the_admin(
     assert "sent to nora@example.org" in response.content.decode()
     (message,) = mail.outbox
     assert message.to == ["nora@example.org"]
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", message.body)
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", str(message.body))
     assert link is not None
     assert link.group(1) not in response.content.decode()
 
