@@ -72,6 +72,8 @@ def test_inviting_sends_an_email_and_lists_the_invitation(
         ({"email": "zoe@example.org", "role": "superuser"}, "role", "Select a valid choice."),
         ({"email": "", "role": "nurse"}, "email", "This field is required."),
         ({"email": "x" * 300 + "@example.org", "role": "nurse"}, "email", "at most 254"),
+        ({"email": "zoe\x00@example.org", "role": "\x00"}, "role", "Select a valid choice."),
+        ({"email": "zoe@example.org", "role": ""}, "role", "This field is required."),
     ],
 )
 def test_bad_invitations_are_refused_beside_the_field(adam, client_for, data, field, text):
