@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 if TYPE_CHECKING:
     from prolo.clinic.models import Membership, User
@@ -35,7 +36,5 @@ class PortalRequest(HttpRequest):
 def link_base(request: HttpRequest, name: str, placeholders: int = 1) -> str:
     """The absolute URL of `name` up to its trailing token arguments, for a service to append
     a token to (`…/invitation/` + token + `/`): services know no hosts."""
-    from django.urls import reverse
-
     url = reverse(name, args=["x"] * placeholders)
     return request.build_absolute_uri(url[: -2 * placeholders])

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from prolo.clinic.models import AuditEvent, Membership, Role, StaffInvitation, User
+from prolo.clinic.permissions import ROLE_RANK, Actor
 from prolo.clinic.services.api_tokens import api_token_authenticate, api_token_create
 from prolo.clinic.services.staff import (
     member_password_reset,
@@ -135,8 +136,6 @@ def test_only_clinic_admins_administer_staff(alice_actor, adam_actor, nora):
 
 def test_nobody_grants_a_role_above_their_own(adam_actor, alice, clinic):
     # Were staff administration given to physicians, they could not make clinic admins.
-    from prolo.clinic.permissions import ROLE_RANK, Actor
-
     physician_admin = Actor(user=alice, clinic=clinic, role=Role.PHYSICIAN)
     assert not physician_admin.may_grant(Role.CLINIC_ADMIN)
     assert ROLE_RANK[Role.CLINIC_ADMIN] > ROLE_RANK[Role.PHYSICIAN] > ROLE_RANK[Role.RECEPTION]
