@@ -27,6 +27,7 @@ from prolo.clinic.models import (
     ImagingStudy,
     Injection,
     Location,
+    Membership,
     Observation,
     OpeningHours,
     Patient,
@@ -35,6 +36,7 @@ from prolo.clinic.models import (
     ReviewTask,
     Room,
     SharedDocument,
+    StaffInvitation,
     TreatmentCourse,
     TreatmentSession,
 )
@@ -225,3 +227,24 @@ def get_opening_hours(location: Location, pk: int) -> OpeningHours:
     if hours is None:
         raise Http404("No such opening hours at this location.")
     return hours
+
+
+def staff_of(actor: Actor) -> QuerySet[Membership]:
+    """The clinic's memberships, active or not, with their users."""
+    return Membership.objects.filter(clinic=actor.clinic).select_related("user")
+
+
+def get_member(actor: Actor, code: uuid.UUID | str, perm: Perm) -> Membership:
+    """A member of the acting clinic, named by their user's code (404 otherwise), then the role."""
+    try:
+        membership = staff_of(actor).get(user__code=code)
+    except (ObjectDoesNotExist, ValueError, ValidationError):
+        raise Http404("No such member of this clinic.") from None
+    require(actor, perm)
+    return membership
+
+
+def get_staff_invitation(actor: Actor, code: uuid.UUID | str, perm: Perm) -> StaffInvitation:
+    invitation = _get(StaffInvitation.objects.filter(clinic=actor.clinic), code)
+    require(actor, perm)
+    return invitation

@@ -32,14 +32,15 @@ class Perm(StrEnum):
     REPORT_ADVERSE_EVENT = "report_adverse_event"
     RECORD_OUTCOME = "record_outcome"
     MANAGE_CLINIC = "manage_clinic"
+    MANAGE_STAFF = "manage_staff"
 
 
 _ALL = set(Perm)
 _CLINICAL_READ = {Perm.VIEW_SCHEDULE, Perm.VIEW_DEMOGRAPHICS, Perm.VIEW_CLINICAL}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    # Physicians inject and sign: everything clinical. Audit trails are the admin's.
-    Role.PHYSICIAN: frozenset(_ALL - {Perm.VIEW_AUDIT}),
+    # Physicians inject and sign: everything clinical. Audit trails and staff are the admin's.
+    Role.PHYSICIAN: frozenset(_ALL - {Perm.VIEW_AUDIT, Perm.MANAGE_STAFF}),
     # Nurses prepare the patient and the session, but do not write or sign procedure notes.
     Role.NURSE: frozenset(
         _CLINICAL_READ
@@ -74,8 +75,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_SAFETY,
             Perm.MANAGE_CLINIC,
+            Perm.MANAGE_STAFF,
         }
     ),
+}
+
+# The order in which one may grant roles: nobody grants a role ranked above their own. Clinic
+# admin is highest because administering staff is the widest right (it can grant every other);
+# among the rest, the more a role may write to the record, the higher it ranks.
+ROLE_RANK: dict[str, int] = {
+    Role.RECEPTION: 1,
+    Role.PHYSIOTHERAPIST: 2,
+    Role.NURSE: 3,
+    Role.PHYSICIAN: 4,
+    Role.CLINIC_ADMIN: 5,
 }
 
 
@@ -89,6 +102,9 @@ class Actor:
 
     def can(self, perm: Perm) -> bool:
         return perm in ROLE_PERMISSIONS[self.role]
+
+    def may_grant(self, role: str) -> bool:
+        return self.can(Perm.MANAGE_STAFF) and ROLE_RANK[role] <= ROLE_RANK[self.role]
 
     @property
     def role_label(self) -> str:

@@ -35,3 +35,11 @@ class SetPasswordForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords are not the same."))
         return data
+
+
+class ResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -51,6 +51,13 @@ urlpatterns = [
     ),
     path("sign-in/", auth.sign_in, name="sign-in"),
     path("sign-out/", auth.sign_out, name="sign-out"),
+    path("password-reset/", auth.password_reset, name="password-reset"),
+    path("password-reset/sent/", auth.password_reset_sent, name="password-reset-sent"),
+    path(
+        "reset/<str:uidb64>/<str:token>/",
+        auth.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
     path("invitation/<str:token>/", auth.accept_invitation, name="accept-invitation"),
     path("display/", preference_views.preferences_page, name="preferences"),
     path("language/", preference_views.language, name="language"),

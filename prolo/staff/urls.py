@@ -23,6 +23,7 @@ from prolo.staff.views import (
     questionnaires,
     sessions,
     shared_documents,
+    staff_admin,
     syringes,
     today,
 )
@@ -276,6 +277,28 @@ setup_urls = [
     path("clinic/closures/<uuid:code>/remove/", clinic_setup.closure_remove, name="closure-remove"),
 ]
 
+staff_admin_urls = [
+    path("staff/", staff_admin.staff_list_page, name="staff-list"),
+    path("staff/invite/", staff_admin.staff_invite_page, name="staff-invite"),
+    path(
+        "staff/invitations/<uuid:code>/resend/",
+        staff_admin.staff_invitation_resend_view,
+        name="staff-invitation-resend",
+    ),
+    path(
+        "staff/invitations/<uuid:code>/withdraw/",
+        staff_admin.staff_invitation_withdraw_view,
+        name="staff-invitation-withdraw",
+    ),
+    path("staff/<uuid:code>/", staff_admin.staff_member, name="staff-member"),
+    path("staff/<uuid:code>/active/", staff_admin.staff_member_active, name="staff-member-active"),
+    path(
+        "staff/<uuid:code>/password-reset/",
+        staff_admin.staff_member_password_reset,
+        name="staff-member-password-reset",
+    ),
+]
+
 urlpatterns = [
     path("", today.today, name="today"),
     *patient_urls,
@@ -296,4 +319,5 @@ urlpatterns = [
     *consent_urls,
     *pdf_urls,
     *setup_urls,
+    *staff_admin_urls,
 ]

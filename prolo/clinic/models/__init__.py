@@ -1,6 +1,6 @@
 """All clinical models, split by aggregate; import from here."""
 
-from prolo.clinic.models.accounts import Clinic, Membership, Role, User
+from prolo.clinic.models.accounts import Clinic, Membership, Role, StaffInvitation, User
 from prolo.clinic.models.audit import AuditAction, AuditEvent
 from prolo.clinic.models.courses import CourseStatus, CourseType, TreatmentCourse
 from prolo.clinic.models.evaluations import (
@@ -174,6 +174,7 @@ __all__ = [
     "SharedDocument",
     "Side",
     "SignInAttempt",
+    "StaffInvitation",
     "StockKind",
     "StockProduct",
     "Structure",

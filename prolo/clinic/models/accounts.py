@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 import zoneinfo
 from functools import cache
@@ -99,3 +100,52 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.clinic} ({self.get_role_display()})"
+
+
+class StaffInvitation(models.Model):
+    """A single-use, expiring link that makes its addressee a member of a clinic with a role.
+
+    Like the portal's invitations, only the token's SHA-256 is kept, so the database alone
+    cannot be used to join a clinic. Re-sending replaces the token and the expiry in place.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="staff_invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.clinic}"
+
+    def state(self, now: dt.datetime) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "open"

@@ -19,6 +19,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Exported"
     READ = "read", "Read through the API"
     IMPORT = "import", "Imported"
+    PASSWORD_RESET = "password_reset", "Password reset"
 
 
 class AuditEvent(models.Model):

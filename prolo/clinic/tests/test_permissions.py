@@ -8,7 +8,7 @@ P = Perm
 # The whole matrix, written out: a change to ROLE_PERMISSIONS must change this table too
 # (and docs/roles.md).
 EXPECTED = {
-    Role.PHYSICIAN: set(Perm) - {P.VIEW_AUDIT},
+    Role.PHYSICIAN: set(Perm) - {P.VIEW_AUDIT, P.MANAGE_STAFF},
     Role.NURSE: {
         P.VIEW_SCHEDULE,
         P.VIEW_DEMOGRAPHICS,
@@ -47,6 +47,7 @@ EXPECTED = {
         P.VIEW_AUDIT,
         P.MANAGE_SAFETY,
         P.MANAGE_CLINIC,
+        P.MANAGE_STAFF,
     },
 }
 
@@ -86,8 +87,14 @@ def test_a_clinic_admin_can_view_the_audit_trail_but_writes_no_clinical_content(
 
 
 def test_a_physician_does_everything_clinical_but_not_read_the_audit_trail(alice_actor):
-    assert all(alice_actor.can(p) for p in set(Perm) - {Perm.VIEW_AUDIT})
+    assert all(alice_actor.can(p) for p in set(Perm) - {Perm.VIEW_AUDIT, Perm.MANAGE_STAFF})
     assert not alice_actor.can(Perm.VIEW_AUDIT)
+
+
+def test_only_clinic_admins_administer_staff():
+    admins = {role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_STAFF in perms}
+
+    assert admins == {Role.CLINIC_ADMIN}
 
 
 def test_only_physicians_sign_notes():

@@ -1,4 +1,4 @@
-"""Signing in to the portal, accepting an invitation, signing out."""
+"""Signing in to the portal, accepting an invitation, resetting a password, signing out."""
 
 from __future__ import annotations
 
@@ -11,8 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from prolo.clinic.services.password_reset import (
+    Audience,
+    password_reset_complete,
+    password_reset_request,
+    user_for_reset_link,
+)
 from prolo.clinic.services.portal_accounts import (
     account_for_email,
     invitation_accept,
@@ -21,8 +28,9 @@ from prolo.clinic.services.portal_accounts import (
     sign_in_record,
 )
 from prolo.lib.forms import add_service_errors
+from prolo.lib.http import link_base
 from prolo.portal import preferences
-from prolo.portal.forms import SetPasswordForm, SignInForm
+from prolo.portal.forms import ResetRequestForm, SetPasswordForm, SignInForm
 from prolo.portal.views.preferences import safe_next
 
 BLOCKED = gettext_noop("Too many attempts to sign in. Wait 15 minutes, or ask the clinic for help.")
@@ -88,3 +96,43 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You have signed out."))
     return redirect("portal:sign-in")
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. Every valid request lands on the same page, account or not."""
+    form = ResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(
+            email=form.cleaned_data["email"],
+            audience=Audience.PORTAL,
+            link_base=link_base(request, "portal:password-reset-confirm", 2),
+        )
+        return redirect("portal:password-reset-sent")
+    status = 400 if form.errors else 200
+    return render(request, "portal/password_reset.html", {"form": form}, status=status)
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/password_reset_sent.html")
+
+
+@never_cache
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    if user_for_reset_link(uidb64, token, Audience.PORTAL) is None:
+        return render(request, "portal/password_reset_invalid.html", status=404)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_complete(
+                uidb64=uidb64,
+                token=token,
+                audience=Audience.PORTAL,
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your password is changed. Sign in with it now."))
+            return redirect("portal:sign-in")
+    status = 400 if form.errors else 200
+    return render(request, "portal/password_reset_confirm.html", {"form": form}, status=status)

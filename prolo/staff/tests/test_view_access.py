@@ -7,6 +7,7 @@ without a row here fails `test_every_staff_url_is_in_the_table`.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,8 +15,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from prolo.clinic.models import ConsentDocument, ReviewTask
+from prolo.clinic.models import ConsentDocument, ReviewTask, StaffInvitation
 from prolo.clinic.services.adverse_events import adverse_event_report
 from prolo.clinic.services.catalogue import clinic_safety_install
 from prolo.clinic.services.diary import session_day
@@ -226,6 +228,13 @@ VIEWS: list[tuple[str, str, str, set[str]]] = [
     ("opening-hours-remove", "post", "location,hours.pk", SETUP),
     ("closure-add", "post", "location", SETUP),
     ("closure-remove", "post", "closure", SETUP),
+    ("staff-list", "get", "", {"adam"}),
+    ("staff-invite", "get", "", {"adam"}),
+    ("staff-invitation-resend", "post", "staff_invitation", {"adam"}),
+    ("staff-invitation-withdraw", "post", "staff_invitation", {"adam"}),
+    ("staff-member", "get", "member", {"adam"}),
+    ("staff-member-active", "post", "member", {"adam"}),
+    ("staff-member-password-reset", "post", "member", {"adam"}),
 ]
 
 # URL arguments that name no record, only a clinic's own setting: there is no other clinic's
@@ -277,6 +286,19 @@ def _url(name: str, spec: str, world: World) -> str:
                 reason="New Year",
             )
             args.append(closure.code)
+        elif part == "member":  # Dr Alice, a member of the clinic (by her account's code)
+            args.append(world.actor.user.code)
+        elif part == "staff_invitation":  # withdrawing ends it: a fresh one for every request
+            invitation = StaffInvitation.objects.create(
+                clinic=world.actor.clinic,
+                email="zoe@example.org",
+                role="nurse",
+                token_hash=secrets.token_hex(32),
+                created_by=world.actor.user,
+                sent_at=timezone.now(),
+                expires_at=timezone.now() + dt.timedelta(days=7),
+            )
+            args.append(invitation.code)
         elif part == "index":  # the first planned injection of the template
             args.append(0)
         elif part == "review_task":  # closing closes it: a fresh one for every request
