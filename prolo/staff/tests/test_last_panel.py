@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -69,7 +70,7 @@ def test_the_panel_shows_the_steps_the_lipid_doses_for_60_kg_and_the_anaesthetic
     for step in ("Stop injecting local anaesthetic.", "Call for help.", "Airway: give 100%"):
         assert step in page
     assert "Benzodiazepine for seizures." in page
-    assert "Worked out from 60.0 kg, measured" in page
+    assert "Worked out from 60.0 kg; weight 60.0 kg measured" in page
     assert "Bolus 90 mL over 2–3 minutes 1.5 mL/kg × 60 kg = 90 mL (70 kg or less)" in page
     assert "Then an infusion of 15 mL/min 0.25 mL/kg/min × 60 kg = 15 mL/min" in page
     assert "Upper limit about 720 mL in total 12 mL/kg × 60 kg = 720 mL" in page
@@ -78,6 +79,26 @@ def test_the_panel_shows_the_steps_the_lipid_doses_for_60_kg_and_the_anaesthetic
     assert "Muscle twitching" in page
     assert "Ventricular arrhythmias" in page
     assert "Record the adverse event and close" in page
+
+
+def test_the_panel_lists_the_rest_of_the_asra_checklist_after_the_steps_to_do_now(
+    nora, injected, client_for
+):
+    page = html.unescape(words(client_for(nora).get(_panel(injected))))
+    assert "the full checklist has more steps" not in page
+    verify = "from the ASRA checklist, not in the clinic's reference excerpts: verify against"
+    steps = [
+        "Stop injecting local anaesthetic.",
+        "Give 20% lipid emulsion.",
+        "Alert the nearest facility with cardiopulmonary bypass capability. [R52], " + verify,
+        "Avoid propofol when there are signs of cardiovascular instability.",
+        "Treat hypotension and bradycardia.",
+        "If cardiac arrest: CPR with modified ACLS. Small doses of epinephrine (≤ 1 µg/kg)",
+        "Prolonged monitoring. At least 2 hours after a seizure",
+    ]
+    at = [page.index(step) for step in steps]
+    assert at == sorted(at)
+    assert page.count(verify) == 5
 
 
 def test_without_a_weight_the_panel_shows_the_rules_not_a_guess(alice, session, client_for):
