@@ -77,20 +77,65 @@ SIGNS = (
 )
 
 
+VERIFY_NOTE = (
+    "from the ASRA checklist, not in the clinic's reference excerpts: verify against the checklist"
+)
+
+
 @dataclass(frozen=True)
 class Step:
     action: str
     detail: str
     source: str
+    # The step is on the ASRA checklist [R52] but the domain notes do not quote it.
+    verify: bool = False
+
+    @property
+    def verify_note(self) -> str:
+        return VERIFY_NOTE if self.verify else ""
 
 
-CHECKLIST = (
+# What to do at once, as the domain notes quote the checklist [R52][R53].
+DO_NOW = (
     Step("Stop injecting local anaesthetic", "", "[R52]"),
     Step("Call for help", "", "[R52]"),
     Step("Airway: give 100% oxygen", "", "[R52]"),
     Step("Benzodiazepine for seizures", "", "[R52]"),
     Step("Give 20% lipid emulsion", "Doses below, worked out from the weight.", "[R52][R53]"),
 )
+
+# The rest of the ASRA 2020 checklist [R52], after the steps above.
+THEN = (
+    Step(
+        "Alert the nearest facility with cardiopulmonary bypass capability",
+        "",
+        "[R52]",
+        verify=True,
+    ),
+    Step(
+        "Avoid propofol when there are signs of cardiovascular instability",
+        "",
+        "[R52]",
+        verify=True,
+    ),
+    Step("Treat hypotension and bradycardia", "", "[R52]", verify=True),
+    Step(
+        "If cardiac arrest: CPR with modified ACLS",
+        "Small doses of epinephrine (≤ 1 µg/kg); avoid vasopressin, calcium-channel blockers, "
+        "β-blockers and further local anaesthetic; continue the lipid emulsion.",
+        "[R52]",
+        verify=True,
+    ),
+    Step(
+        "Prolonged monitoring",
+        "At least 2 hours after a seizure or other central nervous system event only; "
+        "4–6 hours after cardiovascular signs.",
+        "[R52]",
+        verify=True,
+    ),
+)
+
+CHECKLIST = DO_NOW + THEN
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,18 @@ def _check_times(
 
 
 def _onset(opened_at: dt.datetime, onset_time: dt.time) -> dt.datetime:
-    """The onset on the day the panel was opened, in the clinic's time zone."""
+    """The onset at `onset_time`, in the clinic's time zone, on the day the panel was opened,
+    or on the day before when that would put it after the panel was opened (by more than the
+    clock skew): an onset at 23:55 with the panel opened at 00:02 was yesterday."""
     day = timezone.localtime(opened_at).date()
-    return timezone.make_aware(dt.datetime.combine(day, onset_time))
+    onset = timezone.make_aware(dt.datetime.combine(day, onset_time))
+    if onset > opened_at + CLOCK_SKEW:
+        onset = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), onset_time))
+    return onset
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _clock(moment: dt.datetime) -> str:
@@ -53,8 +62,13 @@ def _clock(moment: dt.datetime) -> str:
 
 
 def times_text(opened_at: dt.datetime, recorded_at: dt.datetime, onset_time: dt.time | None) -> str:
-    """'Onset 14:00; LAST panel opened 14:02:10; recorded 14:15:03 (Europe/London)'."""
-    parts = [f"Onset {onset_time:%H:%M}"] if onset_time is not None else []
+    """'Onset 14:00; LAST panel opened 14:02:10; recorded 14:15:03 (Europe/London)'; an onset
+    on the day before the panel was opened carries its date: 'Onset 23:55 on 7 Dec 2026'."""
+    parts = []
+    if onset_time is not None:
+        onset_day = _onset(opened_at, onset_time).date()
+        on = "" if onset_day == timezone.localtime(opened_at).date() else f" on {_day(onset_day)}"
+        parts.append(f"Onset {onset_time:%H:%M}{on}")
     parts += [f"LAST panel opened {_clock(opened_at)}", f"recorded {_clock(recorded_at)}"]
     return f"{'; '.join(parts)} ({timezone.get_current_timezone_name()})"
 
@@ -109,7 +123,11 @@ def _record(
         session=session,
         event_type=AdverseEventType.LAST,
         description=times_text(opened_at, now, onset_time),
-        onset_date=timezone.localtime(opened_at).date(),
+        onset_date=(
+            _onset(opened_at, onset_time).date()
+            if onset_time is not None
+            else timezone.localtime(opened_at).date()
+        ),
         grade=grade,
         serious=serious,
         seriousness_criteria=list(seriousness_criteria),

@@ -72,3 +72,27 @@ def test_every_amount_sign_and_step_names_its_source():
 def test_a_weight_of_zero_is_refused():
     with pytest.raises(ValueError, match="above 0"):
         lipid_plan(D(0))
+
+
+def test_the_checklist_has_the_asra_2020_steps_after_the_ones_to_do_now():
+    from prolo.clinic.safety.last import DO_NOW, THEN
+
+    assert CHECKLIST[: len(DO_NOW)] == DO_NOW
+    assert DO_NOW[0].action == "Stop injecting local anaesthetic"
+    actions = [step.action for step in THEN]
+    assert actions == [
+        "Alert the nearest facility with cardiopulmonary bypass capability",
+        "Avoid propofol when there are signs of cardiovascular instability",
+        "Treat hypotension and bradycardia",
+        "If cardiac arrest: CPR with modified ACLS",
+        "Prolonged monitoring",
+    ]
+    arrest = THEN[3].detail
+    for part in ("epinephrine (≤ 1 µg/kg)", "vasopressin", "calcium-channel blockers"):
+        assert part in arrest
+    assert "β-blockers and further local anaesthetic; continue the lipid emulsion" in arrest
+    assert "At least 2 hours after a seizure" in THEN[4].detail
+    assert "4–6 hours after cardiovascular signs" in THEN[4].detail
+    # Not quoted by the domain notes, so each says to check it against the checklist.
+    assert all(step.verify and "verify against the checklist" in step.verify_note for step in THEN)
+    assert not any(step.verify for step in DO_NOW)

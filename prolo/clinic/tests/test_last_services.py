@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -63,7 +64,7 @@ def test_a_physiotherapist_may_not_record_it(pete_actor, session):
     [
         (dt.timedelta(days=2), None, "opened_at"),
         (-dt.timedelta(hours=1), None, "opened_at"),
-        (dt.timedelta(minutes=10), dt.time(12, 30), "onset_time"),
+        (dt.timedelta(0), dt.time(12, 1), "onset_time"),
     ],
 )
 def test_a_stale_or_future_panel_and_a_later_onset_are_refused_by_field(
@@ -80,3 +81,42 @@ def test_a_stale_or_future_panel_and_a_later_onset_are_refused_by_field(
         )
     assert set(refused.value.message_dict) == {field}
     assert not AdverseEvent.objects.exists()
+
+
+def _local(clinic, day: dt.date, hour: int, minute: int, second: int = 0) -> dt.datetime:
+    """A clock time on `day` in the clinic's time zone."""
+    zone = ZoneInfo(clinic.time_zone)
+    return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=zone)
+
+
+@pytest.mark.parametrize(
+    ("onset", "onset_day", "text"),  # onset_day: days after the session's day
+    [
+        # Later in the day than the panel was opened: the evening before.
+        (dt.time(23, 55), 0, "Onset 23:55 on {day}; "),
+        # Earlier, or within the clock skew of the opening: the same day.
+        (dt.time(0, 1), 1, "Onset 00:01; "),
+        (dt.time(0, 3), 1, "Onset 00:03; "),
+    ],
+)
+def test_an_onset_before_midnight_with_the_panel_opened_after_it_is_dated_the_day_before(
+    nora_actor, session, onset, onset_day, text
+):
+    # The session's day, then the panel opened two minutes after midnight.
+    clinic = nora_actor.clinic
+    day = session.scheduled_at.astimezone(ZoneInfo(clinic.time_zone)).date()
+    after_midnight = day + dt.timedelta(days=1)
+    opened = _local(clinic, after_midnight, 0, 2)
+    with time_machine.travel(_local(clinic, after_midnight, 0, 5, 30), tick=False):
+        event = last_event_record(
+            actor=nora_actor,
+            session=session,
+            opened_at=opened,
+            onset_time=onset,
+            grade=3,
+            expectedness="expected",
+        )
+    assert event.onset_date == day + dt.timedelta(days=onset_day)
+    assert event.description == (
+        f"{text.format(day=f'{day.day} {day:%b %Y}')}LAST panel opened 00:02:00; recorded 00:05:30 ({clinic.time_zone})"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from prolo.clinic.models import AdverseEvent, AuditAction, AuditEvent
+from prolo.clinic.models import AdverseEvent, AnaestheticLimit, AuditAction, AuditEvent
+from prolo.clinic.services.dosing import dose_override_record
 from prolo.testing import add_injection, complete_checklist, give_consent, make_course, make_note
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +80,82 @@ def test_the_panel_shows_the_steps_the_lipid_doses_for_60_kg_and_the_anaesthetic
     assert "Muscle twitching" in page
     assert "Ventricular arrhythmias" in page
     assert "Record the adverse event and close" in page
+
+
+def test_the_panel_lists_the_rest_of_the_asra_checklist_after_the_steps_to_do_now(
+    nora, injected, client_for
+):
+    page = html.unescape(words(client_for(nora).get(_panel(injected))))
+    assert "the full checklist has more steps" not in page
+    verify = "from the ASRA checklist, not in the clinic's reference excerpts: verify against"
+    steps = [
+        "Stop injecting local anaesthetic.",
+        "Give 20% lipid emulsion.",
+        "Alert the nearest facility with cardiopulmonary bypass capability. [R52], " + verify,
+        "Avoid propofol when there are signs of cardiovascular instability.",
+        "Treat hypotension and bradycardia.",
+        "If cardiac arrest: CPR with modified ACLS. Small doses of epinephrine (≤ 1 µg/kg)",
+        "Prolonged monitoring. At least 2 hours after a seizure",
+    ]
+    at = [page.index(step) for step in steps]
+    assert at == sorted(at)
+    assert page.count(verify) == 5
+
+
+def test_a_signed_note_shows_the_anaesthetic_as_signed_not_worked_out_afresh(
+    alice, clinic, injected, client_for
+):
+    client = client_for(alice)
+    assert client.post(reverse("staff:note-sign", args=[injected.code])).status_code == 302
+    # Afterwards the clinic lowers its lidocaine limit: 60 mg would make 80 mg 133%.
+    AnaestheticLimit.objects.create(
+        clinic=clinic, agent="lidocaine", mg_per_kg=Decimal(1), cap_mg=60, source="Lower"
+    )
+    page = words(client.get(_panel(injected)))
+    assert "As signed: the figures below were kept with the note when it was signed" in page
+    assert "Lidocaine, plain 80 mg (8 mL) 270 mg 29.6% Within the ceiling" in page
+    assert "All agents combined Sum of each agent's share of its own ceiling 29.6%" in (
+        html.unescape(page)
+    )
+    assert "133.3" not in page
+    assert "of 60 mg" not in page
+
+
+def test_an_agent_with_no_maximum_reads_as_no_cap_configured(
+    alice, alice_actor, session, client_for
+):
+    note = make_note(alice_actor, session)
+    add_injection(
+        alice_actor,
+        note,
+        anaesthetic="ropivacaine",
+        anaesthetic_percent=Decimal("0.2"),
+        volume_ml=Decimal(5),
+    )
+    page = html.unescape(words(client_for(alice).get(_panel(session))))
+    assert "Ropivacaine, plain 10 mg (5 mL) No cap configured for ropivacaine — set one" in page
+    assert "Cannot be worked out" not in page
+
+
+def test_a_signed_note_with_an_agent_with_no_maximum_reads_as_no_cap_configured(
+    alice, alice_actor, nora_actor, session, client_for
+):
+    complete_checklist(nora_actor, session, weight_kg=Decimal(60))
+    note = make_note(alice_actor, session)
+    add_injection(
+        alice_actor,
+        note,
+        anaesthetic="ropivacaine",
+        anaesthetic_percent=Decimal("0.2"),
+        volume_ml=Decimal(5),
+    )
+    dose_override_record(actor=alice_actor, note=note, reason="Ropivacaine 10 mg is a small dose")
+    client = client_for(alice)
+    assert client.post(reverse("staff:note-sign", args=[session.code])).status_code == 302
+    page = html.unescape(words(client.get(_panel(session))))
+    assert "As signed" in page
+    assert "No cap configured for ropivacaine — set one" in page
+    assert "Cannot be worked out" not in page
 
 
 def test_without_a_weight_the_panel_shows_the_rules_not_a_guess(alice, session, client_for):
@@ -168,7 +246,7 @@ def test_bad_input_names_the_field_and_records_nothing(alice, session, client_fo
         cases = {
             "CTCAE grade (1–5): This field is required.": _post(now, grade=""),
             "Onset time (optional): The onset time cannot be after the time of recording.": (
-                _post(now, onset_time="10:30")
+                _post(now, onset_time="10:03")
             ),
             "Panel opened at: The time the panel was opened cannot be in the future.": _post(
                 now + dt.timedelta(hours=1)

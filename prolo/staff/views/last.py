@@ -16,11 +16,12 @@ from prolo.clinic.access import get_session
 from prolo.clinic.models import Expectedness, TreatmentSession
 from prolo.clinic.permissions import Perm
 from prolo.clinic.safety.last import (
-    CHECKLIST,
     CHECKLIST_SOURCE,
+    DO_NOW,
     LEAN_WEIGHT_NOTE,
     REFERENCES,
     SIGNS,
+    THEN,
 )
 from prolo.clinic.selectors.last import last_panel as panel_of
 from prolo.clinic.services.last import CLOCK_SKEW, OPEN_AT_MOST, last_event_record
@@ -62,7 +63,8 @@ def _render(
         "dose": panel.dose,
         "lipid": panel.lipid,
         "signs": SIGNS,
-        "steps": CHECKLIST,
+        "steps": DO_NOW,
+        "then_steps": THEN,
         "checklist_source": CHECKLIST_SOURCE,
         "lean_weight_note": LEAN_WEIGHT_NOTE,
         "references": REFERENCES,
