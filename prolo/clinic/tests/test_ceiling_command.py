@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
@@ -256,7 +256,9 @@ def test_the_session_answer_is_the_session_pages_arithmetic():
     ]
     summary = summarise(doses, weight_kg=D(60), limits=built_in_limits())
     data = _json(*SESSION)
-    assert data["combined"]["percent_of_ceiling"] == exact(summary.combined_percent)
+    assert data["combined"]["percent_of_ceiling"] == exact(
+        summary.combined_percent.quantize(D("0.001"), ROUND_HALF_UP)
+    )
     for answered, total in zip(data["agents"], summary.agents, strict=True):
         assert answered["given"]["mg"] == exact(total.mg)
         assert total.ceiling is not None
@@ -271,8 +273,34 @@ def test_every_number_in_json_is_an_exact_decimal_string():
     assert data["weight_kg"] == "60.05"
     lido = data["agents"][0]
     assert (lido["by_weight_mg"], lido["ceiling_mg"]) == ("270.225", "270.225")
-    assert lido["given"]["percent_of_ceiling"].startswith("37.0061")
+    assert lido["given"]["percent_of_ceiling"] == "37.006"  # 37.00615..., half up to 0.001
     assert lido["given"]["percent_of_ceiling_shown"] == "37"
+
+
+@pytest.mark.parametrize(
+    ("args", "agent_percent", "combined"),
+    [
+        (["--weight", "70", "--dose", "lidocaine:10:1"], "33.333", "33.333"),  # 100 of 300
+        (["--weight", "60", "--dose", "lidocaine:28:1"], "103.704", "103.704"),  # 280 of 270
+        (["--weight", "70", "--dose", "lidocaine:12:1"], "40", "40"),
+        (["--weight", "100", "--dose", "lidocaine:0.02:1"], "0.067", "0.067"),  # 0.0666…
+    ],
+)
+def test_json_percentages_are_rounded_half_up_to_a_thousandth_and_said(
+    args, agent_percent, combined
+):
+    data = _json(*args)
+    assert data["agents"][0]["given"]["percent_of_ceiling"] == agent_percent
+    assert data["combined"]["percent_of_ceiling"] == combined
+    assert "rounded half up to 0.001" in data["rounding"]
+    assert "exact" in data["rounding"]
+
+
+def test_a_percentage_exactly_half_a_thousandth_rounds_up():
+    # 0.01 mL of 0.015% = 0.0015 mg of a 300 mg ceiling: 0.0005% exactly (half even would give 0).
+    data = _json("--weight", "100", "--dose", "lidocaine:0.01:0.015")
+    assert data["agents"][0]["given"]["mg"] == "0.0015"
+    assert data["combined"]["percent_of_ceiling"] == "0.001"
 
 
 def test_the_printed_working_adds_up():

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
@@ -34,6 +34,12 @@ USAGE_ERROR = 2
 MAX_PERCENT = Decimal(10)
 MAX_VOLUME_ML = Decimal(1000)
 MIN_VOLUME_ML = Decimal("0.01")
+# A share of a ceiling seldom ends (100 ÷ 3): JSON gives it to this step, half up.
+PERCENT_STEP = Decimal("0.001")
+ROUNDING_NOTE = (
+    "percent_of_ceiling values are rounded half up to 0.001 (the _shown twins to 0.1, as the "
+    "session page shows them); every other number (weights, mg/kg, mg, ceilings) is exact"
+)
 EPI_WORDS = ("epi", "epinephrine")
 # Epinephrine 1:N as a label writes it: 1:1,000 (the undiluted ampoule) to 1:10,000,000.
 MIN_EPI_RATIO, MAX_EPI_RATIO = 1_000, 10_000_000
@@ -599,6 +605,8 @@ class Answer:
             ],
             "agents": [self._agent_json(*row) for row in self.agents()],
         }
+        if self.summary is not None:
+            data["rounding"] = ROUNDING_NOTE
         if self.factors:
             data["factor_source"] = dosing.FACTOR_SOURCE
         if self.child:
@@ -614,7 +622,7 @@ class Answer:
             }
         if self.summary is not None:
             data["combined"] = {
-                "percent_of_ceiling": dosing.exact(self.summary.combined_percent),
+                "percent_of_ceiling": _percent_json(self.summary.combined_percent),
                 "percent_of_ceiling_shown": dosing.show_percent(self.summary.combined_percent),
                 "status": str(self.summary.status),
                 "not_counted": self.summary.uncapped_agents + self.summary.unlimited_agents,
@@ -646,7 +654,7 @@ class Answer:
                 "volume_ml": dosing.exact(total.volume_ml),
                 "mg": dosing.exact(total.mg),
                 "mixed_epinephrine": total.mixed,
-                "percent_of_ceiling": _exact_or_none(total.percent),
+                "percent_of_ceiling": _percent_json(total.percent),
                 "percent_of_ceiling_shown": (
                     None if total.percent is None else dosing.show_percent(total.percent)
                 ),
@@ -660,6 +668,11 @@ NO_CAP_SIGN = "a session with it needs a physician's override to sign"
 
 def _exact_or_none(value: Decimal | None) -> str | None:
     return None if value is None else dosing.exact(value)
+
+
+def _percent_json(value: Decimal | None) -> str | None:
+    """A share of a ceiling, rounded half up to 0.001 (ROUNDING_NOTE)."""
+    return None if value is None else dosing.exact(value.quantize(PERCENT_STEP, ROUND_HALF_UP))
 
 
 def _weight_json(weight: DosingWeight) -> dict[str, Any]:
