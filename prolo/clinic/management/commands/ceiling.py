@@ -8,16 +8,14 @@ The same arithmetic as the session page (`dosing.summarise`, `dosing.agent_ceili
 from __future__ import annotations
 
 import json
-import re
-import sys
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, NoReturn
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from prolo.clinic.management.refusals import JsonRefusals
 from prolo.clinic.models import Clinic, ClinicSettings, DoseWeightBasis, Sex
 from prolo.clinic.models.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG
 from prolo.clinic.safety import dosing
@@ -275,7 +273,7 @@ def _old_form_dose(
     ]
 
 
-class Command(BaseCommand):
+class Command(JsonRefusals):
     # A calculator: the URL configuration and the other system checks would cost most of its
     # start-up time and check nothing it uses.
     requires_system_checks: list[str] = []
@@ -285,7 +283,6 @@ class Command(BaseCommand):
         "given per agent, the share of each ceiling and the combined share, as on the session "
         "page."
     )
-    json_wanted = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--weight", help="Actual weight in kg (required).")
@@ -332,28 +329,6 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print JSON for machines.")
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        plain_error = parser.error
-
-        def error(message: str) -> NoReturn:
-            if self.json_wanted:
-                field = re.search(r"--([\w-]+)", message)
-                self._refuse_json([(field.group(1) if field else "arguments", message)])
-            plain_error(message)
-            raise AssertionError  # plain_error exits or raises
-
-        parser.error = error  # type: ignore[method-assign]
-        return parser
-
-    def run_from_argv(self, argv: list[str]) -> None:
-        self.json_wanted = "--json" in argv
-        super().run_from_argv(argv)
-
-    def execute(self, *args: Any, **options: Any) -> str | None:
-        self.json_wanted = self.json_wanted or bool(options.get("json"))
-        return super().execute(*args, **options)
-
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             request = _parse(options)
@@ -363,7 +338,7 @@ class Command(BaseCommand):
             request = _judge_epinephrine(request, settings.epinephrine_min_ratio, whose)
         except Refused as refused:
             if options["json"]:
-                self._refuse_json(refused.errors)
+                self.refuse_json(refused.errors)
             raise CommandError(
                 "\n".join(f"--{f}: {r}" for f, r in refused.errors), returncode=USAGE_ERROR
             ) from None
@@ -384,12 +359,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
         else:
             self.stdout.write(answer.as_text())
-
-    def _refuse_json(self, errors: Sequence[tuple[str, str]]) -> NoReturn:
-        data = {"errors": [{"field": f, "reason": r} for f, r in errors]}
-        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
-        self.stdout.flush()
-        sys.exit(USAGE_ERROR)
 
     def _source(self, code: str | None) -> tuple[Clinic | None, dict[str, Limit], ClinicSettings]:
         if code is None:
