@@ -735,11 +735,20 @@ def _judge(
             f"plain limit: the epinephrine strength of {', '.join(unknown)} is not recorded on "
             "the stock"
         )
+    return epinephrine_counts(epinephrine, min_ratio)
+
+
+def epinephrine_counts(
+    epinephrine: Decimal, min_ratio: int, whose: str = "the clinic's threshold"
+) -> tuple[bool, str]:
+    """Whether a solution with `epinephrine` µg/mL is strong enough for the with-epinephrine
+    limit (at least 1:`min_ratio`), and why: the threshold rule of every mix and of the
+    `ceiling` command."""
     threshold = ug_per_ml(min_ratio)
     strength = f"epinephrine {ratio(epinephrine)} ({_ug(epinephrine)} µg/mL)"
     if epinephrine < threshold:
         return False, (
-            f"plain limit: {strength} is weaker than the clinic's threshold of "
+            f"plain limit: {strength} is weaker than {whose} of "
             f"1:{min_ratio:,} ({_ug(threshold)} µg/mL)"
         )
     return True, f"with-epinephrine limit: {strength}, at least 1:{min_ratio:,}"

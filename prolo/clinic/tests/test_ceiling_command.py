@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
@@ -73,7 +73,16 @@ def test_a_given_amount_is_shown_in_mg_and_as_a_share_of_the_ceiling():
     assert "Given      24 mL of 1% = 240 mg = 106.7% of the ceiling: Over the ceiling" in text
     data = _agent("--weight", "70", "--agent", "lidocaine", "--given-ml", "12", "--percent", "1")
     assert data["given"] == {
-        "doses": [{"volume_ml": "12", "percent": "1", "epinephrine": False, "mg": "120"}],
+        "doses": [
+            {
+                "volume_ml": "12",
+                "percent": "1",
+                "epinephrine": False,
+                "epinephrine_ratio": None,
+                "epinephrine_reason": None,
+                "mg": "120",
+            }
+        ],
         "volume_ml": "12",
         "mg": "120",
         "mixed_epinephrine": False,
@@ -212,7 +221,8 @@ def test_help_prints_without_crashing(capsys):
     assert exc.value.code == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "in % (1% = 10 mg/mL)" in out
-    assert "--dose AGENT:ML:PERCENT[:epi]" in out
+    assert "--dose AGENT:ML:PERCENT[:epi=1:N|:plain]" in out
+    assert "epi=1:200000" in out
 
 
 SESSION = [
@@ -221,7 +231,7 @@ SESSION = [
     "--dose",
     "lidocaine:8:1",
     "--dose",
-    "Lidocaine:5:1:epi",
+    "Lidocaine:5:1:epi=1:100000",
     "--dose",
     "BUPIVACAINE:10:0.25",
 ]
@@ -231,7 +241,7 @@ def test_a_session_of_several_doses_and_agents_is_answered_per_agent_and_combine
     text = _run(*SESSION)
     assert "Lidocaine ceiling for 60 kg, plain and with epinephrine (plain limit used)" in text
     assert (
-        "Given      8 mL of 1% + 5 mL of 1% with epinephrine = 80 + 50 = 130 mg = 48.1% of the "
+        "Given      8 mL of 1% + 5 mL of 1% with epinephrine 1:100,000 = 80 + 50 = 130 mg = 48.1% of the "
         "ceiling: Within the ceiling"
     ) in text
     assert "Given      10 mL of 0.25% = 25 mg = 20.8% of the ceiling" in text
@@ -246,7 +256,9 @@ def test_the_session_answer_is_the_session_pages_arithmetic():
     ]
     summary = summarise(doses, weight_kg=D(60), limits=built_in_limits())
     data = _json(*SESSION)
-    assert data["combined"]["percent_of_ceiling"] == exact(summary.combined_percent)
+    assert data["combined"]["percent_of_ceiling"] == exact(
+        summary.combined_percent.quantize(D("0.001"), ROUND_HALF_UP)
+    )
     for answered, total in zip(data["agents"], summary.agents, strict=True):
         assert answered["given"]["mg"] == exact(total.mg)
         assert total.ceiling is not None
@@ -261,8 +273,34 @@ def test_every_number_in_json_is_an_exact_decimal_string():
     assert data["weight_kg"] == "60.05"
     lido = data["agents"][0]
     assert (lido["by_weight_mg"], lido["ceiling_mg"]) == ("270.225", "270.225")
-    assert lido["given"]["percent_of_ceiling"].startswith("37.0061")
+    assert lido["given"]["percent_of_ceiling"] == "37.006"  # 37.00615..., half up to 0.001
     assert lido["given"]["percent_of_ceiling_shown"] == "37"
+
+
+@pytest.mark.parametrize(
+    ("args", "agent_percent", "combined"),
+    [
+        (["--weight", "70", "--dose", "lidocaine:10:1"], "33.333", "33.333"),  # 100 of 300
+        (["--weight", "60", "--dose", "lidocaine:28:1"], "103.704", "103.704"),  # 280 of 270
+        (["--weight", "70", "--dose", "lidocaine:12:1"], "40", "40"),
+        (["--weight", "100", "--dose", "lidocaine:0.02:1"], "0.067", "0.067"),  # 0.0666…
+    ],
+)
+def test_json_percentages_are_rounded_half_up_to_a_thousandth_and_said(
+    args, agent_percent, combined
+):
+    data = _json(*args)
+    assert data["agents"][0]["given"]["percent_of_ceiling"] == agent_percent
+    assert data["combined"]["percent_of_ceiling"] == combined
+    assert "rounded half up to 0.001" in data["rounding"]
+    assert "exact" in data["rounding"]
+
+
+def test_a_percentage_exactly_half_a_thousandth_rounds_up():
+    # 0.01 mL of 0.015% = 0.0015 mg of a 300 mg ceiling: 0.0005% exactly (half even would give 0).
+    data = _json("--weight", "100", "--dose", "lidocaine:0.01:0.015")
+    assert data["agents"][0]["given"]["mg"] == "0.0015"
+    assert data["combined"]["percent_of_ceiling"] == "0.001"
 
 
 def test_the_printed_working_adds_up():
@@ -352,7 +390,7 @@ def test_a_clinic_that_doses_by_ideal_weight_needs_a_height(clinic):
         ),
         (["--weight", "70", "--dose", "lidocaine:8"], "dose", "dose 1 ('lidocaine:8'): give"),
         (["--weight", "70", "--dose", "cocaine:8:1"], "dose", "'cocaine' is not an agent"),
-        (["--weight", "70", "--dose", "lidocaine:8:1:maybe"], "dose", "'epi' or 'plain'"),
+        (["--weight", "70", "--dose", "lidocaine:8:1:maybe"], "dose", "'epi=1:N' or 'plain'"),
         (
             ["--weight", "70", "--dose", "lidocaine:8:1", "--agent", "lidocaine"],
             "dose",
@@ -378,3 +416,109 @@ def test_every_refusal_is_listed_at_once(capsys):
         ).execute()
     fields = [e["field"] for e in json.loads(capsys.readouterr().out)["errors"]]
     assert fields == ["weight", "agent"]
+
+
+# Epinephrine: its strength decides the limit, as on the session page
+
+
+def test_diluted_epinephrine_below_the_threshold_is_judged_against_the_plain_limit():
+    # Lidocaine 1% with epinephrine 1:100,000 diluted to 0.2%: 2 µg/mL = 1:500,000.
+    args = ["--weight", "40", "--dose", "lidocaine:100:0.2:epi=1:500000"]
+    text = _run(*args)
+    assert "Ceiling    180 mg" in text
+    assert "= 200 mg = 111.1% of the ceiling: Over the ceiling" in text
+    assert "with epinephrine below the threshold (plain limit used)" in text
+    assert (
+        "plain limit: epinephrine 1:500,000 (2 µg/mL) is weaker than Prolo's built-in default "
+        "threshold (no --clinic given) of 1:400,000 (2.5 µg/mL)"
+    ) in text
+    data = _json(*args)
+    agent = data["agents"][0]
+    assert (agent["ceiling_mg"], agent["epinephrine_limit_used"]) == ("180", False)
+    assert agent["given"]["status"] == "over"
+    assert agent["limit_used"].startswith("plain: the epinephrine of its doses is weaker")
+    assert agent["given"]["doses"][0]["epinephrine_ratio"] == "1:500,000"
+    assert data["epinephrine_threshold"]["ratio"] == "1:400,000"
+    assert "built-in default" in data["epinephrine_threshold"]["from"]
+
+
+@pytest.mark.parametrize("strength", ["1:200000", "1:200,000", " 1 : 200000 "])
+def test_epinephrine_at_or_above_the_threshold_uses_the_higher_limit(strength):
+    agent = _agent("--weight", "40", "--dose", f"lidocaine:100:0.2:epi={strength}")
+    assert (agent["ceiling_mg"], agent["epinephrine_limit_used"]) == ("280", True)
+    assert agent["given"]["doses"][0]["epinephrine_ratio"] == "1:200,000"
+    assert agent["limit_used"].startswith("with epinephrine")
+
+
+def test_exactly_the_threshold_counts():
+    agent = _agent("--weight", "40", "--dose", "lidocaine:10:1:epi=1:400000")
+    assert agent["epinephrine_limit_used"] is True
+
+
+def test_the_clinics_threshold_is_used_with_its_code(clinic):
+    ClinicSettings.objects.update_or_create(
+        clinic=clinic, defaults={"epinephrine_min_ratio": 600_000}
+    )
+    args = ["--weight", "40", "--dose", "lidocaine:100:0.2:epi=1:500000"]
+    data = _json(*args, "--clinic", str(clinic.code))
+    assert data["agents"][0]["ceiling_mg"] == "280"
+    assert data["epinephrine_threshold"] == {
+        "ratio": "1:600,000",
+        "from": "the threshold of Riverside Prolotherapy",
+        "rule": data["epinephrine_threshold"]["rule"],
+    }
+
+
+def test_the_threshold_rule_is_the_one_every_mix_is_judged_by():
+    from prolo.clinic.safety.compounding import epinephrine_counts, ug_per_ml
+
+    for n in (100_000, 399_999, 400_000, 400_001, 500_000):
+        counts, _ = epinephrine_counts(ug_per_ml(n), 400_000)
+        agent = _agent("--weight", "40", "--dose", f"lidocaine:10:1:epi=1:{n}")
+        assert agent["epinephrine_limit_used"] is counts
+
+
+def test_one_weak_dose_puts_the_agent_on_the_plain_limit():
+    args = ["--weight", "40", "--dose", "lidocaine:5:1:epi=1:100000"]
+    args += ["--dose", "lidocaine:5:1:epi=1:800000"]
+    agent = _agent(*args)
+    assert (agent["ceiling_mg"], agent["epinephrine_limit_used"]) == ("180", False)
+    assert agent["given"]["mixed_epinephrine"] is True
+
+
+@pytest.mark.parametrize(
+    ("dose", "reason"),
+    [
+        ("lidocaine:100:0.2:epi", "give the epinephrine strength of what was given, as epi=1:N"),
+        ("lidocaine:100:0.2:epinephrine", "as epi=1:N"),
+        ("lidocaine:100:0.2:epi=1:", "is not an epinephrine strength"),
+        ("lidocaine:100:0.2:epi=2:200000", "is not an epinephrine strength"),
+        ("lidocaine:100:0.2:epi=1:50", "N from 1,000 to 10,000,000"),
+        ("lidocaine:100:0.2:epi=strong", "is not an epinephrine strength"),
+    ],
+)
+@pytest.mark.django_db
+def test_epinephrine_without_a_usable_strength_is_refused(dose, reason, capsys):
+    with pytest.raises(SystemExit) as exc:
+        ManagementUtility(
+            ["manage.py", "ceiling", "--weight", "40", "--dose", dose, "--json"]
+        ).execute()
+    assert exc.value.code == 2
+    [error] = json.loads(capsys.readouterr().out)["errors"]
+    assert error["field"] == "dose"
+    assert error["reason"].startswith(f"dose 1 ({dose!r}): ")
+    assert reason in error["reason"]
+
+
+def test_plain_still_works():
+    agent = _agent("--weight", "40", "--dose", "lidocaine:10:1:plain")
+    assert (agent["ceiling_mg"], agent["epinephrine_limit_used"]) == ("180", False)
+    assert agent["given"]["doses"][0]["epinephrine_ratio"] is None
+
+
+def test_a_given_amount_with_the_epinephrine_flag_is_sent_to_the_dose_form():
+    from django.core.management.base import CommandError
+
+    args = ["--weight", "40", "--agent", "lidocaine", "--epinephrine", "--given-ml", "10"]
+    with pytest.raises(CommandError, match="--dose AGENT:ML:PERCENT:epi=1:N"):
+        _run(*args, "--percent", "1")

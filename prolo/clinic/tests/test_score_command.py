@@ -128,3 +128,62 @@ def test_help_works(capsys):
         call_command("score", "--help")
     assert exited.value.code == 0
     assert "without saving them" in capsys.readouterr().out
+
+
+# Refusals with --json, and input that is neither JSON nor CSV
+
+
+def json_refusal(*args: str, stdin: str) -> list[dict]:
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("score", *args, "--json", stdout=out, stdin=io.StringIO(stdin))
+    assert exited.value.code == 2
+    return json.loads(out.getvalue())["errors"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "stdin", "field", "reason"),
+    [
+        (("pain_nrs",), '{"pain": ', "file", "not valid JSON"),
+        (("pain_nrs", "--format", "csv"), "pain\n", "file", "the CSV has a header but no forms"),
+        (("pain_nrs", "--clinic", "nope"), "{}", "clinic", "no clinic has the code 'nope'"),
+        (("visa_a",), '{"Q1": 11}', "form 1, Q1", "11 is not an allowed answer"),
+    ],
+)
+def test_json_refusals_are_json_errors_with_status_2(args, stdin, field, reason):
+    [error] = json_refusal(*args, stdin=stdin)
+    assert error["field"] == field
+    assert reason in error["reason"]
+
+
+def test_every_bad_form_is_a_json_error_of_its_own():
+    errors = json_refusal("pain_nrs", stdin='[{"pain": 11}, {"pain": 3}, {"pain": 12}]')
+    assert [e["field"] for e in errors] == ["form 1, pain", "form 3, pain"]
+
+
+def test_a_bad_argument_is_a_json_error_too(capsys):
+    from django.core.management import ManagementUtility
+
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", "score", "nope", "--json"]).execute()
+    assert exited.value.code == 2
+    [error] = json.loads(capsys.readouterr().out)["errors"]
+    assert "invalid choice: 'nope'" in error["reason"]
+
+
+NEITHER = "the input is neither valid JSON nor a CSV with the instrument's item columns"
+
+
+@pytest.mark.parametrize("stdin", ["garbage\n", "garbage", "a,b\n1,2\n", "\n"])
+def test_input_that_is_neither_json_nor_an_item_csv_says_so_and_names_the_columns(stdin):
+    message = refusal("visa_a", stdin=stdin)
+    assert NEITHER in message
+    assert "(Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8;" in message
+    assert "header but no forms" not in message
+    [error] = json_refusal("visa_a", stdin=stdin)
+    assert (error["field"], NEITHER in error["reason"]) == ("file", True)
+
+
+def test_a_csv_with_item_columns_is_still_read_without_format():
+    assert "form 1:" in run("pain_nrs", stdin="pain\n3\n")

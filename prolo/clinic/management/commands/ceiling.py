@@ -8,19 +8,22 @@ The same arithmetic as the session page (`dosing.summarise`, `dosing.agent_ceili
 from __future__ import annotations
 
 import json
-import re
-import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any, NoReturn
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from prolo.clinic.management.refusals import JsonRefusals
 from prolo.clinic.models import Clinic, ClinicSettings, DoseWeightBasis, Sex
 from prolo.clinic.models.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG
 from prolo.clinic.safety import dosing
+from prolo.clinic.safety.compounding import (
+    DEFAULT_EPINEPHRINE_MIN_RATIO,
+    epinephrine_counts,
+    ug_per_ml,
+)
 from prolo.clinic.safety.dosing import AgentTotal, Ceiling, Dose, DoseSummary, DosingWeight, Limit
 from prolo.clinic.services.dosing import AGENTS, agent_list, built_in_limits, clinic_limits
 from prolo.clinic.services.settings import settings_for
@@ -29,8 +32,19 @@ USAGE_ERROR = 2
 MAX_PERCENT = Decimal(10)
 MAX_VOLUME_ML = Decimal(1000)
 MIN_VOLUME_ML = Decimal("0.01")
-EPI_WORDS = {"epi": True, "epinephrine": True, "plain": False}
-DOSE_SHAPE = "AGENT:ML:PERCENT, or AGENT:ML:PERCENT:epi when it contains epinephrine"
+# A share of a ceiling seldom ends (100 ÷ 3): JSON gives it to this step, half up.
+PERCENT_STEP = Decimal("0.001")
+ROUNDING_NOTE = (
+    "percent_of_ceiling values are rounded half up to 0.001 (the _shown twins to 0.1, as the "
+    "session page shows them); every other number (weights, mg/kg, mg, ceilings) is exact"
+)
+EPI_WORDS = ("epi", "epinephrine")
+# Epinephrine 1:N as a label writes it: 1:1,000 (the undiluted ampoule) to 1:10,000,000.
+MIN_EPI_RATIO, MAX_EPI_RATIO = 1_000, 10_000_000
+DOSE_SHAPE = (
+    "AGENT:ML:PERCENT, or AGENT:ML:PERCENT:epi=1:N when it contains epinephrine 1:N "
+    "(the strength in what was given, e.g. lidocaine:10:0.5:epi=1:200000)"
+)
 
 
 class Refused(Exception):
@@ -45,12 +59,15 @@ class Refused(Exception):
 class Request:
     weight_kg: Decimal
     doses: list[Dose]
+    # Per dose: the epinephrine 1:N given, or None; and, once judged, why its limit applies.
+    epi_ratios: list[int | None]
     agent: str | None  # the old single-agent form without a dose: its ceiling only
     epinephrine: bool
     age: int | None
     height_cm: Decimal | None
     sex: str
     basis: str | None
+    epi_reasons: tuple[str, ...] = ()
 
 
 def _decimal(name: str, text: str, low: Decimal, high: Decimal) -> Decimal:
@@ -70,26 +87,72 @@ def _agent(name: str, text: str) -> str:
     return agent
 
 
-def _dose(number: int, text: str) -> Dose:
-    """One `--dose AGENT:ML:PERCENT[:epi]`; `number` names it in any refusal."""
-    parts = [p.strip() for p in text.split(":")]
+def _dose(number: int, text: str) -> tuple[Dose, int | None]:
+    """One `--dose AGENT:ML:PERCENT[:epi=1:N|:plain]`, with its epinephrine 1:N (or None);
+    `number` names it in any refusal. Whether the epinephrine counts is judged later, against
+    the threshold of the clinic (or the built-in default)."""
+    parts = [p.strip() for p in text.split(":", 3)]
     where = f"dose {number} ({text!r})"
     if len(parts) not in (3, 4):
         raise Refused([("dose", f"{where}: give {DOSE_SHAPE}.")])
-    epinephrine = False
-    if len(parts) == 4:
-        if parts[3].casefold() not in EPI_WORDS:
-            raise Refused([("dose", f"{where}: the fourth part must be 'epi' or 'plain'.")])
-        epinephrine = EPI_WORDS[parts[3].casefold()]
     try:
-        return Dose(
+        ratio = _epi_ratio(parts[3]) if len(parts) == 4 else None
+        dose = Dose(
             _agent("dose", parts[0]),
             _decimal("dose", parts[1], MIN_VOLUME_ML, MAX_VOLUME_ML),
             _decimal("dose", parts[2], Decimal("0.01"), MAX_PERCENT),
-            epinephrine,
         )
     except Refused as refused:
         raise Refused([("dose", f"{where}: {reason}") for _, reason in refused.errors]) from None
+    return dose, ratio
+
+
+def _epi_ratio(text: str) -> int | None:
+    """The fourth part of a dose: 'plain', or 'epi=1:N' (N may have thousands commas)."""
+    word, _, strength = (p.strip() for p in text.partition("="))
+    if word.casefold() == "plain" and not strength:
+        return None
+    if word.casefold() not in EPI_WORDS:
+        raise Refused([("dose", "the fourth part must be 'epi=1:N' or 'plain'.")])
+    if not strength:
+        raise Refused(
+            [
+                (
+                    "dose",
+                    "give the epinephrine strength of what was given, as epi=1:N (e.g. "
+                    "epi=1:200000): whether the higher with-epinephrine limit applies depends "
+                    "on it.",
+                )
+            ]
+        )
+    one, _, n = (p.strip() for p in strength.partition(":"))
+    digits = n.replace(",", "")
+    if one != "1" or not digits.isdigit() or not MIN_EPI_RATIO <= int(digits) <= MAX_EPI_RATIO:
+        raise Refused(
+            [
+                (
+                    "dose",
+                    f"{strength!r} is not an epinephrine strength: give it as 1:N, N from "
+                    f"{MIN_EPI_RATIO:,} to {MAX_EPI_RATIO:,} (e.g. epi=1:200000).",
+                )
+            ]
+        )
+    return int(digits)
+
+
+def _judge_epinephrine(request: Request, min_ratio: int, whose: str) -> Request:
+    """Each dose with epinephrine counts as such only at the threshold or stronger, by the
+    rule every mix is judged by (`compounding.epinephrine_counts`)."""
+    doses, reasons = [], []
+    for dose, ratio in zip(request.doses, request.epi_ratios, strict=True):
+        if ratio is None:
+            doses.append(dose)
+            reasons.append("")
+            continue
+        counts, reason = epinephrine_counts(ug_per_ml(ratio), min_ratio, whose)
+        doses.append(replace(dose, epinephrine=counts))
+        reasons.append(reason)
+    return replace(request, doses=doses, epi_reasons=tuple(reasons))
 
 
 def _collect(*checks: Any) -> list[Any]:
@@ -131,11 +194,17 @@ def _parse(options: dict[str, Any]) -> Request:
         lambda: _age(options["age"]),
         lambda: _height(options["height"]),
     )
-    doses = list(doses) + _old_form_dose(agent, ml, percent, doses, options["epinephrine"])
+    parsed = list(doses)
+    ratios: list[int | None] = [ratio for _, ratio in parsed]
+    given = [dose for dose, _ in parsed] + _old_form_dose(
+        agent, ml, percent, parsed, options["epinephrine"]
+    )
+    ratios += [None] * (len(given) - len(ratios))
     return Request(
         weight_kg=weight,
-        doses=doses,
-        agent=agent if not doses else None,
+        doses=given,
+        epi_ratios=ratios,
+        agent=agent if not given else None,
         epinephrine=options["epinephrine"],
         age=age,
         height_cm=height,
@@ -167,7 +236,7 @@ def _height(text: str | None) -> Decimal | None:
 
 
 def _old_form_dose(
-    agent: str | None, ml: str | None, percent: str | None, doses: list[Dose], epi: bool
+    agent: str | None, ml: str | None, percent: str | None, doses: list[Any], epi: bool
 ) -> list[Dose]:
     """`--agent A [--epinephrine] [--given-ml ML --percent P]`: the single-agent form."""
     if doses and (agent or ml or percent or epi):
@@ -182,14 +251,29 @@ def _old_form_dose(
         return []
     if ml is None or percent is None:
         raise Refused([("given-ml", "Give both --given-ml and --percent, or neither.")])
-    volume, strength = _collect(
-        lambda: _decimal("given-ml", ml, MIN_VOLUME_ML, MAX_VOLUME_ML),
-        lambda: _decimal("percent", percent, Decimal("0.01"), MAX_PERCENT),
-    )
-    return [Dose(agent, volume, strength, epi)]
+    if epi:
+        raise Refused(
+            [
+                (
+                    "epinephrine",
+                    "with --given-ml, give the dose as --dose AGENT:ML:PERCENT:epi=1:N, with the "
+                    "epinephrine strength of what was given: whether the higher limit applies "
+                    "depends on it.",
+                )
+            ]
+        )
+    return [
+        Dose(
+            agent,
+            *_collect(
+                lambda: _decimal("given-ml", ml, MIN_VOLUME_ML, MAX_VOLUME_ML),
+                lambda: _decimal("percent", percent, Decimal("0.01"), MAX_PERCENT),
+            ),
+        )
+    ]
 
 
-class Command(BaseCommand):
+class Command(JsonRefusals):
     # A calculator: the URL configuration and the other system checks would cost most of its
     # start-up time and check nothing it uses.
     requires_system_checks: list[str] = []
@@ -199,22 +283,27 @@ class Command(BaseCommand):
         "given per agent, the share of each ceiling and the combined share, as on the session "
         "page."
     )
-    json_wanted = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--weight", help="Actual weight in kg (required).")
         parser.add_argument(
             "--dose",
             action="append",
-            metavar="AGENT:ML:PERCENT[:epi]",
-            help="One dose of the session, e.g. lidocaine:8:1 or lidocaine:5:1:epi (1%% = 10 "
-            "mg/mL); repeat for every dose. Agents: " + agent_list("or") + ".",
+            metavar="AGENT:ML:PERCENT[:epi=1:N|:plain]",
+            help="One dose of the session, e.g. lidocaine:8:1 (1%% = 10 mg/mL), or "
+            "lidocaine:10:0.5:epi=1:200000 with the epinephrine strength of what was given "
+            "(1:200,000 also accepted); repeat for every dose. Epinephrine counts (the "
+            "with-epinephrine limit) only at the threshold or stronger: the clinic's with "
+            "--clinic, else 1:400,000, as on the session page. Agents: " + agent_list("or") + ".",
         )
         parser.add_argument(
             "--agent", action="append", help="The single-agent form: one agent's ceiling."
         )
         parser.add_argument(
-            "--epinephrine", action="store_true", help="With --agent: it contains epinephrine."
+            "--epinephrine",
+            action="store_true",
+            help="With --agent alone: the ceiling with epinephrine (for a dose given, use "
+            "--dose with epi=1:N).",
         )
         parser.add_argument("--given-ml", action="append", help="With --agent: volume given in mL.")
         parser.add_argument(
@@ -240,36 +329,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print JSON for machines.")
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        plain_error = parser.error
-
-        def error(message: str) -> NoReturn:
-            if self.json_wanted:
-                field = re.search(r"--([\w-]+)", message)
-                self._refuse_json([(field.group(1) if field else "arguments", message)])
-            plain_error(message)
-            raise AssertionError  # plain_error exits or raises
-
-        parser.error = error  # type: ignore[method-assign]
-        return parser
-
-    def run_from_argv(self, argv: list[str]) -> None:
-        self.json_wanted = "--json" in argv
-        super().run_from_argv(argv)
-
-    def execute(self, *args: Any, **options: Any) -> str | None:
-        self.json_wanted = self.json_wanted or bool(options.get("json"))
-        return super().execute(*args, **options)
-
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             request = _parse(options)
             clinic, limits, settings = self._source(options["clinic"])
             weight = _dosing_weight(request, settings)
+            whose = _threshold_owner(clinic)
+            request = _judge_epinephrine(request, settings.epinephrine_min_ratio, whose)
         except Refused as refused:
             if options["json"]:
-                self._refuse_json(refused.errors)
+                self.refuse_json(refused.errors)
             raise CommandError(
                 "\n".join(f"--{f}: {r}" for f, r in refused.errors), returncode=USAGE_ERROR
             ) from None
@@ -285,16 +354,11 @@ class Command(BaseCommand):
         )
         where = f"the limits of {clinic}" if clinic else "Prolo's built-in default limits"
         answer = Answer(request, weight, limits, factors, settings, where)
+        answer.threshold = (settings.epinephrine_min_ratio, _threshold_owner(clinic))
         if options["json"]:
             self.stdout.write(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
         else:
             self.stdout.write(answer.as_text())
-
-    def _refuse_json(self, errors: Sequence[tuple[str, str]]) -> NoReturn:
-        data = {"errors": [{"field": f, "reason": r} for f, r in errors]}
-        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
-        self.stdout.flush()
-        sys.exit(USAGE_ERROR)
 
     def _source(self, code: str | None) -> tuple[Clinic | None, dict[str, Limit], ClinicSettings]:
         if code is None:
@@ -304,6 +368,12 @@ class Command(BaseCommand):
         except (Clinic.DoesNotExist, ValueError, ValidationError):
             raise Refused([("clinic", f"no clinic has the code {code!r}.")]) from None
         return clinic, clinic_limits(clinic.pk), settings_for(clinic)
+
+
+def _threshold_owner(clinic: Clinic | None) -> str:
+    if clinic is None:
+        return "Prolo's built-in default threshold (no --clinic given)"
+    return f"the threshold of {clinic}"
 
 
 def _dosing_weight(request: Request, settings: ClinicSettings) -> DosingWeight:
@@ -339,6 +409,7 @@ class Answer:
         self.request, self.weight, self.where = request, weight, where
         self.factors = factors
         self.limits = limits
+        self.threshold = (DEFAULT_EPINEPHRINE_MIN_RATIO, _threshold_owner(None))
         self.summary: DoseSummary | None = None
         if request.doses:
             self.summary = dosing.summarise(
@@ -367,6 +438,33 @@ class Answer:
     def doses_of(self, agent: str) -> list[Dose]:
         return [d for d in self.request.doses if d.agent == agent]
 
+    def epinephrine_of(self, agent: str) -> list[tuple[int | None, str]]:
+        """(epinephrine 1:N or None, why its limit applies) for each dose of `agent`."""
+        reasons = self.request.epi_reasons or ("",) * len(self.request.doses)
+        return [
+            (ratio, reason)
+            for d, ratio, reason in zip(
+                self.request.doses, self.request.epi_ratios, reasons, strict=True
+            )
+            if d.agent == agent
+        ]
+
+    def _epinephrine_given(self, agent: str) -> bool:
+        return any(ratio is not None for ratio, _ in self.epinephrine_of(agent))
+
+    def _limit_used(self, agent: str, total: AgentTotal) -> str:
+        """Which limit the agent's doses are judged by, and why."""
+        if total.epinephrine:
+            return "with epinephrine: every dose has epinephrine at or above the threshold"
+        if not self._epinephrine_given(agent):
+            return "plain: no dose has epinephrine"
+        if total.mixed:
+            return (
+                "plain: not every dose has epinephrine at or above the threshold, and the "
+                "higher limit needs it with every mg of the agent"
+            )
+        return "plain: the epinephrine of its doses is weaker than the threshold"
+
     # Text
 
     def as_text(self) -> str:
@@ -384,6 +482,8 @@ class Answer:
         kind = "with epinephrine" if epi else "plain (no epinephrine)"
         if total is not None and total.mixed:
             kind = "plain and with epinephrine (plain limit used)"
+        elif total is not None and not epi and self._epinephrine_given(agent):
+            kind = "with epinephrine below the threshold (plain limit used)"
         weight = dosing.exact(self.weight.kg)
         lines = [f"{label} ceiling for {weight} kg, {kind}, from {self.where}"]
         limit = self.limits.get(agent)
@@ -392,6 +492,10 @@ class Answer:
         rows = self._ceiling_rows(agent, limit, found)
         if total is not None:
             rows.append(("Given", self._given_text(agent, total)))
+            reasons = [r for _, r in self.epinephrine_of(agent) if r]
+            rows += [("Threshold", r) for r in dict.fromkeys(reasons)]
+            if reasons:
+                rows.append(("Limit", self._limit_used(agent, total)))
         return lines + [f"  {name:<10} {text}" for name, text in rows]
 
     def _weight_rows(self) -> list[tuple[str, str]]:
@@ -435,8 +539,8 @@ class Answer:
         doses = self.doses_of(agent)
         parts = [
             f"{dosing.exact(d.volume_ml)} mL of {dosing.exact(d.percent)}%"
-            + (" with epinephrine" if d.epinephrine and total.mixed else "")
-            for d in doses
+            + ("" if ratio is None else f" with epinephrine 1:{ratio:,}")
+            for d, (ratio, _) in zip(doses, self.epinephrine_of(agent), strict=True)
         ]
         mgs = " + ".join(f"{dosing.exact(d.mg)}" for d in doses)
         text = " + ".join(parts) + " = " + (f"{mgs} = " if len(doses) > 1 else "")
@@ -470,13 +574,24 @@ class Answer:
             ],
             "agents": [self._agent_json(*row) for row in self.agents()],
         }
+        if self.summary is not None:
+            data["rounding"] = ROUNDING_NOTE
         if self.factors:
             data["factor_source"] = dosing.FACTOR_SOURCE
         if self.child:
             data["under_18"] = f"{dosing.CHILD_SOURCE}: {CHILD_SIGN_OFF}"
+        if any(r is not None for r in self.request.epi_ratios):
+            min_ratio, whose = self.threshold
+            data["epinephrine_threshold"] = {
+                "ratio": f"1:{min_ratio:,}",
+                "from": whose,
+                "rule": "a dose's epinephrine counts (the with-epinephrine limit) only at this "
+                "strength or stronger, and an agent uses that limit only when every dose of it "
+                "counts",
+            }
         if self.summary is not None:
             data["combined"] = {
-                "percent_of_ceiling": dosing.exact(self.summary.combined_percent),
+                "percent_of_ceiling": _percent_json(self.summary.combined_percent),
                 "percent_of_ceiling_shown": dosing.show_percent(self.summary.combined_percent),
                 "status": str(self.summary.status),
                 "not_counted": self.summary.uncapped_agents + self.summary.unlimited_agents,
@@ -490,20 +605,25 @@ class Answer:
         data: dict[str, Any] = {"agent": agent, "epinephrine": epi}
         data |= _ceiling_json(agent, limit, found)
         if total is not None:
+            data["limit_used"] = self._limit_used(agent, total)
             data["given"] = {
                 "doses": [
                     {
                         "volume_ml": dosing.exact(d.volume_ml),
                         "percent": dosing.exact(d.percent),
                         "epinephrine": d.epinephrine,
+                        "epinephrine_ratio": None if ratio is None else f"1:{ratio:,}",
+                        "epinephrine_reason": reason or None,
                         "mg": dosing.exact(d.mg),
                     }
-                    for d in self.doses_of(agent)
+                    for d, (ratio, reason) in zip(
+                        self.doses_of(agent), self.epinephrine_of(agent), strict=True
+                    )
                 ],
                 "volume_ml": dosing.exact(total.volume_ml),
                 "mg": dosing.exact(total.mg),
                 "mixed_epinephrine": total.mixed,
-                "percent_of_ceiling": _exact_or_none(total.percent),
+                "percent_of_ceiling": _percent_json(total.percent),
                 "percent_of_ceiling_shown": (
                     None if total.percent is None else dosing.show_percent(total.percent)
                 ),
@@ -517,6 +637,11 @@ NO_CAP_SIGN = "a session with it needs a physician's override to sign"
 
 def _exact_or_none(value: Decimal | None) -> str | None:
     return None if value is None else dosing.exact(value)
+
+
+def _percent_json(value: Decimal | None) -> str | None:
+    """A share of a ceiling, rounded half up to 0.001 (ROUNDING_NOTE)."""
+    return None if value is None else dosing.exact(value.quantize(PERCENT_STEP, ROUND_HALF_UP))
 
 
 def _weight_json(weight: DosingWeight) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from prolo.clinic.management.refusals import errors_json
 from prolo.clinic.models import Clinic
 from prolo.clinic.safety.catalogue import DEFAULT_STOCKS, find_stock
 from prolo.clinic.safety.composition import stock_from_composition
@@ -142,8 +143,7 @@ class Command(BaseCommand):
             mix = self._mix(options)
         except Refusal as exc:
             if options["json"]:
-                errors = {"errors": [{"field": exc.field, "reason": exc.reason}]}
-                self.stdout.write(json.dumps(errors, indent=2, ensure_ascii=False))
+                self.stdout.write(errors_json([(exc.field, exc.reason)]))
             message = f"{exc.field}: {exc.reason}" if exc.field else exc.reason
             raise CommandError(message, returncode=USAGE) from None
         if options["json"]:

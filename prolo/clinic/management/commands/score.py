@@ -7,7 +7,8 @@
 For researchers scoring paper forms: the same path as a saved response
 (services/questionnaires.py::answers_score), with the shipped missing-item minimums or, with
 --clinic, that clinic's own. Nothing is saved. Every form is checked before any is printed;
-a refusal names the form and the item or subscale, and exits with status 2.
+a refusal names the form and the item or subscale, and exits with status 2 (with --json, as
+{"errors": [{"field", "reason"}]} on standard output).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from prolo.clinic.management.actors import USAGE_ERROR
+from prolo.clinic.management.refusals import JsonRefusals
 from prolo.clinic.models import Clinic
 from prolo.clinic.outcomes.instruments import INSTRUMENTS
 from prolo.clinic.outcomes.scoring import Result, ScoringError
@@ -44,8 +46,24 @@ class Form:
     answers: dict[str, Any]
 
 
-def refuse(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE_ERROR)
+class Refused(Exception):
+    """Input the command will not score: every problem, each with what it concerns ("FILE",
+    "--clinic", "form 2, P3")."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__("\n".join(f"{field}: {reason}" for field, reason in errors))
+        self.errors = errors
+
+
+def refuse(message: str) -> Refused:
+    """One refusal, written "FIELD: reason"."""
+    field, _, reason = message.partition(": ")
+    return Refused([(field, reason)])
+
+
+def _json_field(field: str) -> str:
+    """A refusal's field as JSON names it: "file", "clinic", "form 2, P3"."""
+    return "file" if field == "FILE" else field.removeprefix("--")
 
 
 def _read(source: str, stdin: IO[str]) -> str:
@@ -116,17 +134,34 @@ def _looks_like_json(source: str, text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
+def _item_columns(view: ClinicInstrument) -> str:
+    return ", ".join(item.id for item in view.instrument.items)
+
+
+def _check_guessed_csv(view: ClinicInstrument, text: str) -> None:
+    """Input that is not JSON and whose first line names none of the items is neither."""
+    first = next(csv.reader(io.StringIO(text)), [])
+    items = {item.id for item in view.instrument.items}
+    if not any(cell.strip() in items for cell in first):
+        raise refuse(
+            "FILE: the input is neither valid JSON nor a CSV with the instrument's item "
+            f"columns: {view.name} needs a JSON object {{item id: value or null}} (or a list "
+            f"of them), or a CSV whose header names the items ({_item_columns(view)}; an "
+            f"optional '{LABEL_COLUMN}' column labels each row)."
+        )
+
+
 def _score_all(view: ClinicInstrument, forms: list[Form]) -> list[tuple[Form, Result]]:
-    """Every form scored, or CommandError listing each refusal (form and item or subscale)."""
+    """Every form scored, or Refused listing each refusal (form and item or subscale)."""
     scored, refusals = [], []
     for form in forms:
         try:
             scored.append((form, answers_score(view, form.answers)[1]))
         except ScoringError as exc:
             field = f", {exc.field}" if exc.field else ""
-            refusals.append(f"form {form.label}{field}: {exc}")
+            refusals.append((f"form {form.label}{field}", str(exc)))
     if refusals:
-        raise refuse("\n".join(refusals))
+        raise Refused(refusals)
     return scored
 
 
@@ -165,7 +200,7 @@ def _clinic(code: str) -> Clinic:
         raise refuse(f"--clinic: no clinic has the code {code!r} (a UUID).") from None
 
 
-class Command(BaseCommand):
+class Command(JsonRefusals):
     # A calculator: the URL configuration and the other system checks would cost most of its
     # start-up time and check nothing it uses.
     requires_system_checks: list[str] = []
@@ -192,6 +227,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            text = self._scores(options)
+        except Refused as refused:
+            if options["json"]:
+                self.refuse_json([(_json_field(f), r) for f, r in refused.errors])
+            raise CommandError(str(refused), returncode=USAGE_ERROR) from None
+        self.stdout.write(text)
+
+    def _scores(self, options: dict[str, Any]) -> str:
         code = options["instrument"]
         view = (
             clinic_instrument(_clinic(options["clinic"]), code)
@@ -201,6 +245,8 @@ class Command(BaseCommand):
         source = options["file"]
         text = _read(source, options.get("stdin") or sys.stdin)
         fmt = options["format"] or ("json" if _looks_like_json(source, text) else "csv")
+        if fmt == "csv" and not options["format"] and not source.lower().endswith(".csv"):
+            _check_guessed_csv(view, text)
         forms = _json_forms(text) if fmt == "json" else _csv_forms(text)
         scored = _score_all(view, forms)
-        self.stdout.write(_as_json(view, scored) if options["json"] else _as_text(view, scored))
+        return _as_json(view, scored) if options["json"] else _as_text(view, scored)
