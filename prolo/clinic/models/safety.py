@@ -362,7 +362,8 @@ class Syringe(models.Model):
     anaesthetics = models.JSONField(default=dict, blank=True)
     benzyl_alcohol = models.BooleanField(default=False)
     osmolarity = models.PositiveIntegerField(default=0)
-    # Epinephrine in the syringe (µg/mL), null when none of its stocks has any.
+    # Epinephrine in the syringe (µg/mL); null when none of its stocks has any, or when the
+    # strength of one is not recorded.
     epinephrine_ug_per_ml = models.DecimalField(
         max_digits=8, decimal_places=3, null=True, blank=True
     )

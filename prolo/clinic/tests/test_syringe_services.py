@@ -401,3 +401,4 @@ def test_an_epinephrine_stock_of_unrecorded_strength_counts_as_plain(alice_actor
     stock.refresh_from_db()
     syringe = draw(alice_actor, session, stocks, anaesthetic_stock=stock)
     assert syringe.anaesthetics["lidocaine"]["epinephrine"] is False
+    assert syringe.epinephrine_ug_per_ml is None  # not known, so not recorded as 0

@@ -541,3 +541,16 @@ def test_the_session_page_shows_a_syringes_epinephrine_and_which_limit_applies(
     page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
     assert "lidocaine 0.5% (50 mg, with epinephrine); epinephrine 5 µg/mL (1:200,000)" in page
     assert "lidocaine 0.1% (10 mg, plain limit); epinephrine 1 µg/mL (1:1,000,000)" in page
+
+
+def test_the_session_page_says_when_a_syringes_epinephrine_strength_is_not_recorded(
+    nora, client_for, session, stocks
+):
+    stock = StockProduct.objects.get(pk=stocks["Lidocaine 1% with epinephrine"])
+    StockProduct.objects.filter(pk=stock.pk).update(epinephrine_ratio=None)  # as after upgrade
+    client = client_for(nora)
+    url = reverse("staff:syringe-add", args=[session.code])
+    client.post(url, _draw_up_form(stocks, **{"syringe-anaesthetic_stock": stock.pk}))
+    assert Syringe.objects.get(session=session).epinephrine_ug_per_ml is None
+    page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
+    assert "lidocaine 0.5% (50 mg, plain limit); epinephrine, strength not recorded" in page
