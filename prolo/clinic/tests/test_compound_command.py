@@ -283,3 +283,20 @@ def test_a_clinics_epinephrine_threshold_is_used(clinic):
     recipe = "lidocaine 1% with epinephrine:5,saline:5"
     data = json.loads(run("--recipe", recipe, "--clinic", str(clinic.code), "--json"))
     assert data["anaesthetics"][0]["epinephrine"] is False  # 1:200,000 is below 1:150,000
+
+
+@pytest.mark.parametrize(
+    ("agent", "stock"), [("procaine", "procaine 2%"), ("mepivacaine", "Mepivacaine 1%")]
+)
+def test_every_agent_has_its_target_option(agent, stock):
+    data = json.loads(
+        run("--volume", "10", "--anaesthetic-stock", stock, f"--{agent}", "0.5", "--json")
+    )
+    assert [(a["agent"], a["percent"], a["mg"]) for a in data["anaesthetics"]] == [
+        (agent, "0.5", "50")
+    ]
+
+
+def test_an_agent_without_a_default_stock_asks_for_one():
+    error = refusal("--volume", "10", "--mepivacaine", "1")
+    assert "--mepivacaine: No stock of mepivacaine in the catalogue" in str(error)

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from prolo.clinic.models import Clinic
+from prolo.clinic.models import Anaesthetic, Clinic
 from prolo.clinic.safety.catalogue import DEFAULT_STOCKS, find_stock
 from prolo.clinic.safety.composition import stock_from_composition
 from prolo.clinic.safety.compounding import (
@@ -36,11 +36,14 @@ from prolo.clinic.safety.mix_tables import FORMULAS, Row, content_rows, flags, i
 from prolo.clinic.services.catalogue import stocks_for
 from prolo.clinic.services.settings import settings_for
 
-AGENTS = {
+# Every agent a stock can hold has its --<agent> option; these have a built-in default stock.
+AGENTS = [agent for agent in Anaesthetic.values if agent != Anaesthetic.NONE]
+DEFAULT_AGENT_STOCKS = {
     "lidocaine": "Lidocaine 1% (MPF)",
     "bupivacaine": "Bupivacaine 0.5%",
     "ropivacaine": "Ropivacaine 0.2%",
 }
+AGENT_OPTIONS = "/".join(f"--{agent}" for agent in AGENTS)
 USAGE = 2  # the exit status of a refused or malformed request
 # The option a refusal is about, by the calculator's name for it.
 OPTIONS = {
@@ -48,7 +51,7 @@ OPTIONS = {
     "precision_ml": "--precision",
     "target_dextrose_percent": "--dextrose",
     "dextrose_stock": "--dextrose-stock",
-    "target_anaesthetic_percent": "--lidocaine/--bupivacaine/--ropivacaine",
+    "target_anaesthetic_percent": AGENT_OPTIONS,
     "anaesthetic_stock": "--anaesthetic-stock",
     "diluent_stock": "--diluent",
     "recipe": "--recipe",
@@ -108,8 +111,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--volume", help="final volume of the syringe, mL")
         parser.add_argument("--dextrose", default="0", help="target dextrose, %% w/v")
-        for agent, stock in AGENTS.items():
-            parser.add_argument(f"--{agent}", help=f"target {agent}, %% (stock: {_escape(stock)})")
+        for agent in AGENTS:
+            default = DEFAULT_AGENT_STOCKS.get(agent)
+            stock = (
+                f"stock: {_escape(default)}"
+                if default
+                else f'its stock by --anaesthetic-stock, "{agent.capitalize()} 1%%"'
+            )
+            parser.add_argument(f"--{agent}", help=f"target {agent}, %% ({stock})")
         parser.add_argument(
             "--dextrose-stock", default="D50", help="default: D50; or by composition"
         )
@@ -191,13 +200,13 @@ class Command(BaseCommand):
         anaesthetics = []
         for agent, target in targets.items():
             stock = next((s for s in chosen if s.anaesthetic == agent), None)
-            anaesthetics.append((stock or resolve(AGENTS[agent], stocks, f"--{agent}"), target))
-        unused = [s.name for s in chosen if s.anaesthetic not in targets]
+            anaesthetics.append((stock or _agent_stock(agent, stocks), target))
+        unused = [s for s in chosen if s.anaesthetic not in targets]
         if unused:
             raise Refusal(
                 "--anaesthetic-stock",
-                f"{', '.join(unused)}: give its strength too (--lidocaine, --bupivacaine or "
-                "--ropivacaine).",
+                f"{', '.join(s.name for s in unused)}: give its strength too "
+                f"({' or '.join(sorted({f'--{s.anaesthetic}' for s in unused}))}).",
             )
         dextrose = decimal(options["dextrose"], "--dextrose") or Decimal(0)
         dextrose_stock = options["dextrose_stock"]
@@ -231,6 +240,21 @@ class Command(BaseCommand):
         unit: Literal["ml", "parts"] = "parts" if options["parts"] else "ml"
         volume = decimal(options["volume"], "--volume")
         return analyse(parts, unit=unit, final_volume=volume, epinephrine_min_ratio=threshold)
+
+
+def _agent_stock(agent: str, stocks: Sequence[StockLike]) -> StockLike:
+    """The built-in default stock of `agent`, or else the catalogue's first stock of it."""
+    default = DEFAULT_AGENT_STOCKS.get(agent)
+    if default:
+        return resolve(default, stocks, f"--{agent}")
+    stock = next((s for s in stocks if s.anaesthetic == agent), None)
+    if stock is None:
+        raise Refusal(
+            f"--{agent}",
+            f"No stock of {agent} in the catalogue: name one with --anaesthetic-stock, such as "
+            f'"{agent.capitalize()} 1%".',
+        )
+    return stock
 
 
 def _option(exc: CompoundingError) -> str | None:
