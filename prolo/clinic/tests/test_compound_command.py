@@ -300,3 +300,25 @@ def test_every_agent_has_its_target_option(agent, stock):
 def test_an_agent_without_a_default_stock_asks_for_one():
     error = refusal("--volume", "10", "--mepivacaine", "1")
     assert "--mepivacaine: No stock of mepivacaine in the catalogue" in str(error)
+
+
+@pytest.mark.parametrize(
+    "recipe",
+    [
+        "Lidocaine 1% with epinephrine 1:100,000:5,saline:5",
+        "Lidocaine 1% with epinephrine 1:100,000:5, 0.9% sodium chloride:5",
+        "saline:5,Lidocaine 1% with epinephrine 1:100000:5",
+    ],
+)
+def test_a_recipe_may_write_an_epinephrine_ratio_with_commas(recipe):
+    data = json.loads(run("--recipe", recipe, "--json"))
+    assert [i["volume_ml"] for i in data["ingredients"]] == ["5", "5"]
+    assert data["epinephrine_ug_per_ml"] == "5"  # 1:100,000 = 10 µg/mL, halved
+
+
+def test_a_comma_before_a_stock_named_by_a_number_still_separates():
+    data = json.loads(run("--recipe", "D50:3,0.9% sodium chloride:7", "--json"))
+    assert [i["stock"] for i in data["ingredients"]] == [
+        "Dextrose 50% (D50)",
+        "0.9% sodium chloride",
+    ]

@@ -12,6 +12,7 @@ human table, or --json. A request that cannot be made up exits with status 2 and
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -44,6 +45,9 @@ DEFAULT_AGENT_STOCKS = {
     "ropivacaine": "Ropivacaine 0.2%",
 }
 AGENT_OPTIONS = "/".join(f"--{agent}" for agent in AGENTS)
+# A comma separates the ingredients of a --recipe, except one between a digit and a group of
+# exactly three digits that ends the number ("1:100,000:5"): that is a thousands separator.
+INGREDIENT_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}(?![\d.%]))")
 USAGE = 2  # the exit status of a refused or malformed request
 # The option a refusal is about, by the calculator's name for it.
 OPTIONS = {
@@ -141,7 +145,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--recipe",
             help='what a recipe contains: "STOCK:AMOUNT,…" such as "D50:3,saline:7"; a stock '
-            'the catalogue lacks by its composition, "Dextrose 30%%:2"',
+            'the catalogue lacks by its composition, "Dextrose 30%%:2"; a ratio may keep its '
+            'commas, "Lidocaine 1%% with epinephrine 1:100,000:5"',
         )
         parser.add_argument("--parts", action="store_true", help="recipe amounts are parts, not mL")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -231,7 +236,7 @@ class Command(BaseCommand):
 
     def _recipe(self, options: dict[str, Any], stocks: Sequence[StockLike], threshold: int) -> Mix:
         parts = []
-        for item in filter(None, (i.strip() for i in options["recipe"].split(","))):
+        for item in filter(None, (i.strip() for i in INGREDIENT_COMMA.split(options["recipe"]))):
             name, _, amount = item.rpartition(":")
             if not name:
                 raise Refusal("--recipe", f"Write each ingredient as STOCK:AMOUNT, not {item!r}.")
