@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from prolo.clinic.models.safety import Allergen
-from prolo.clinic.safety.compounding import PERCENT_PLACES, ZERO, AgentDose, Mix, ml, num, ratio
+from prolo.clinic.safety.compounding import (
+    PERCENT_PLACES,
+    ZERO,
+    AgentDose,
+    Mix,
+    ml,
+    num,
+    osmolarity_text,
+    ratio,
+)
 
 FORMULAS = {
     "volume": "stock mL = final mL × target % ÷ stock %; the diluent takes the rest "
@@ -121,7 +130,7 @@ def content_rows(mix: Mix) -> list[Row]:
         Row(
             "Osmolarity (estimate)",
             "—",
-            f"about {mix.osmolarity} mOsm/L",
+            osmolarity_text(mix.osmolarity, zero),
             "—",
             FORMULAS["osmolarity"] + counted,
         )

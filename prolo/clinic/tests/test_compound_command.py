@@ -322,3 +322,23 @@ def test_a_comma_before_a_stock_named_by_a_number_still_separates():
         "Dextrose 50% (D50)",
         "0.9% sodium chloride",
     ]
+
+
+def test_the_dextrose_of_a_mixed_stock_counts_and_the_rest_makes_osmolarity_a_lower_bound():
+    recipe = "phenol 2.5% + glycerin 25% + dextrose 25%:5,saline:5"
+    table = run("--recipe", recipe)
+    assert (
+        "at least 785 mOsm/L (not counted: phenol and glycerin in phenol 2.5% + glycerin 25% "
+        "+ dextrose 25%)" in table
+    )  # 5 × 1262.5 + 5 × 308, over 10 mL
+    data = json.loads(run("--recipe", recipe, "--json"))
+    assert data["osmolarity_mosm_per_l"] == "785"
+    assert data["osmolarity_is_lower_bound"] is True
+
+
+def test_an_osmolarity_with_nothing_counted_is_not_known_never_about_0():
+    table = run("--recipe", "sodium morrhuate 5%:1,lidocaine 1%:1")
+    assert "about 0" not in table
+    assert "not known (not counted: Sodium morrhuate 5%, Lidocaine 1% (MPF))" in table
+    data = json.loads(run("--recipe", "D50:3,saline:7", "--json"))
+    assert data["osmolarity_is_lower_bound"] is False

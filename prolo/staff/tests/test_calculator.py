@@ -61,7 +61,7 @@ def test_the_calculator_shows_each_volume_the_strengths_reached_and_their_source
         ("0.9% sodium chloride", "2.0"),
     ]
     assert "50 mg" in html
-    assert "about 819 mOsm/L" in html
+    assert "at least 819 mOsm/L (not counted: Lidocaine 1% (MPF))" in html
     assert "[R20]" in html
     assert "[R22]" in html
     assert "Corn (dextrose)" in html
@@ -195,7 +195,10 @@ def test_a_nurse_draws_up_a_syringe_from_the_session_page(nora, client_for, sess
     page = client.get(response["Location"]).content.decode()
     assert "Syringe A is drawn up." in page
     assert "3.0 mL Dextrose 50% (D50), lot D-1" in page
-    assert "15% dextrose; lidocaine 0.5% (50 mg); about 819 mOsm/L" in page
+    assert (
+        "15% dextrose; lidocaine 0.5% (50 mg); at least 819 mOsm/L (not counted: Lidocaine 1% (MPF))"
+        in page
+    )
     assert "0.0 of 10.0 mL" in page
 
 
@@ -329,7 +332,7 @@ def test_a_rabago_recipe_in_ml_reads_as_15_percent_dextrose_and_half_percent_lid
     assert response.context["recipe_total"] == "10.0 mL"
     assert "1.5 g" in html
     assert "50 mg" in html
-    assert "about 819 mOsm/L" in html
+    assert "at least 819 mOsm/L (not counted: Lidocaine 1% (MPF))" in html
     assert "[R20]" in html
     assert "Corn (dextrose)" in html
     assert "Strength of each ingredient of the recipe</caption>" in html

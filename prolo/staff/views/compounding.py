@@ -25,6 +25,7 @@ from prolo.clinic.safety.compounding import (
     compound,
     ml,
     num,
+    osmolarity_text,
     ratio,
 )
 from prolo.clinic.safety.dosing import mg_from_ml
@@ -274,7 +275,7 @@ def _syringe_rows(session: TreatmentSession) -> list[SyringeRow]:
             contents.append(f"epinephrine {num(ug)} µg/mL ({ratio(ug)})")
         elif has_epinephrine:  # None, or 0 as recorded before a missing strength was kept as None
             contents.append("epinephrine, strength not recorded")
-        contents.append(f"about {syringe.osmolarity} mOsm/L")
+        contents.append(osmolarity_text(syringe.osmolarity, syringe.osmolarity_not_counted))
         recipe = [
             f"{ml(i.volume_ml)} mL {i.stock.name}{f', lot {i.lot}' if i.lot else ''}"
             for i in syringe.ingredients.all()
