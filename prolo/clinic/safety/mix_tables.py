@@ -90,18 +90,20 @@ def ingredient_rows(mix: Mix) -> list[Row]:
 
 
 def content_rows(mix: Mix) -> list[Row]:
-    """What the mix contains: dextrose, each anaesthetic, every other active, epinephrine and
+    """What the mix contains: dextrose (when it has any), each anaesthetic, every other active, epinephrine and
     the estimated osmolarity."""
     target = mix.target_dextrose_percent
-    rows = [
-        Row(
-            "Dextrose",
-            f"{num(target)}%" if target is not None else "—",
-            percent(mix.dextrose_percent),
-            weight(mix.dextrose_g, "g") if mix.final_volume_ml is not None else "—",
-            FORMULAS["dextrose"],
+    rows = []
+    if mix.dextrose_percent or target:  # a mix without dextrose has no "Dextrose 0%" row
+        rows.append(
+            Row(
+                "Dextrose",
+                f"{num(target)}%" if target is not None else "—",
+                percent(mix.dextrose_percent),
+                weight(mix.dextrose_g, "g") if mix.final_volume_ml is not None else "—",
+                FORMULAS["dextrose"],
+            )
         )
-    ]
     for dose in mix.anaesthetics:
         rows.append(
             Row(

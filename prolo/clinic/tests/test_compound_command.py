@@ -342,3 +342,15 @@ def test_an_osmolarity_with_nothing_counted_is_not_known_never_about_0():
     assert "not known (not counted: Sodium morrhuate 5%, Lidocaine 1% (MPF))" in table
     data = json.loads(run("--recipe", "D50:3,saline:7", "--json"))
     assert data["osmolarity_is_lower_bound"] is False
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--volume", "10", "--anaesthetic-stock", "procaine 2%", "--procaine", "0.5"],
+        ["--recipe", "sodium morrhuate 5%:1,lidocaine 1%:1"],
+    ],
+)
+def test_a_mix_without_dextrose_has_no_dextrose_row(args):
+    assert not any(line.startswith("Dextrose") for line in run(*args).splitlines())
+    assert "Dextrose" in run("--volume", "10", "--dextrose", "15")

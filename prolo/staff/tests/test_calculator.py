@@ -557,3 +557,20 @@ def test_the_session_page_says_when_a_syringes_epinephrine_strength_is_not_recor
     assert Syringe.objects.get(session=session).epinephrine_ug_per_ml is None
     page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
     assert "lidocaine 0.5% (50 mg, plain limit); epinephrine, strength not recorded" in page
+
+
+def test_a_syringe_without_dextrose_does_not_say_0_percent_dextrose(
+    nora, client_for, session, stocks
+):
+    client = client_for(nora)
+    url = reverse("staff:syringe-add", args=[session.code])
+    client.post(
+        url,
+        _draw_up_form(
+            stocks, **{"syringe-target_dextrose_percent": "0", "syringe-dextrose_stock": ""}
+        ),
+    )
+    assert Syringe.objects.filter(session=session).count() == 1
+    page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
+    assert "0% dextrose" not in page
+    assert "lidocaine 0.5% (50 mg); at least" in page

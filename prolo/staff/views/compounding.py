@@ -264,7 +264,9 @@ def _syringe_rows(session: TreatmentSession) -> list[SyringeRow]:
     rows = []
     for syringe in syringes:
         has_epinephrine = any(i.stock.epinephrine for i in syringe.ingredients.all())
-        contents = [f"{num(syringe.dextrose_percent)}% dextrose"]
+        contents = (
+            [f"{num(syringe.dextrose_percent)}% dextrose"] if syringe.dextrose_percent else []
+        )
         for agent, data in syringe.anaesthetics.items():
             percent = Decimal(data["percent"])
             mg = mg_from_ml(syringe.final_volume_ml, percent)
