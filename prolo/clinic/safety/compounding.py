@@ -34,6 +34,11 @@ NONE = Anaesthetic.NONE.value
 BENZYL_ALCOHOL = Allergen.BENZYL_ALCOHOL.value
 ZERO = Decimal(0)
 PERCENT_PLACES = Decimal("0.001")  # as Syringe.dextrose_percent stores it
+# What as_dict says of its numbers (volumes are as drawn up; the rest is rounded by _s).
+ROUNDING_NOTE = (
+    "volumes and amounts as drawn up or written; percentages, grams, mg and µg/mL rounded half "
+    "up to 0.001; osmolarity rounded half up to a whole mOsm/L"
+)
 # Bounds that keep the arithmetic exact, not clinical limits.
 MAX_VOLUME_ML = Decimal(1000)
 MIN_PRECISION_ML = Decimal("0.001")
@@ -167,6 +172,7 @@ class Mix:
         """JSON-ready; decimals as strings so nothing is lost to floating point."""
         return {
             "mode": "recipe" if self.target_dextrose_percent is None else "forward",
+            "rounding": ROUNDING_NOTE,
             "unit": self.unit,
             "final_volume_ml": _s(self.final_volume_ml),
             "precision_ml": _s(self.precision_ml),

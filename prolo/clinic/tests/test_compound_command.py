@@ -354,3 +354,9 @@ def test_an_osmolarity_with_nothing_counted_is_not_known_never_about_0():
 def test_a_mix_without_dextrose_has_no_dextrose_row(args):
     assert not any(line.startswith("Dextrose") for line in run(*args).splitlines())
     assert "Dextrose" in run("--volume", "10", "--dextrose", "15")
+
+
+def test_json_says_how_its_numbers_are_rounded():
+    data = json.loads(run("--recipe", "D50:1,saline:2", "--json"))
+    assert data["dextrose"]["percent"] == "16.667"  # 50 ÷ 3, to 0.001
+    assert "rounded half up to 0.001" in data["rounding"]
