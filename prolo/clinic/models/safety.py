@@ -362,7 +362,10 @@ class Syringe(models.Model):
     anaesthetics = models.JSONField(default=dict, blank=True)
     benzyl_alcohol = models.BooleanField(default=False)
     osmolarity = models.PositiveIntegerField(default=0)
-    # Epinephrine in the syringe (µg/mL), null when none of its stocks has any.
+    # What the osmolarity estimate leaves out (then a lower bound): stocks without a label value.
+    osmolarity_not_counted = models.JSONField(default=list, blank=True)
+    # Epinephrine in the syringe (µg/mL); null when none of its stocks has any, or when the
+    # strength of one is not recorded.
     epinephrine_ug_per_ml = models.DecimalField(
         max_digits=8, decimal_places=3, null=True, blank=True
     )

@@ -49,6 +49,8 @@ class Stock:
     # For a diluent stock, what an injection from it records as its diluent.
     diluent: str = Diluent.NONE.value
     osmolarity: int = 0
+    # Contents whose osmolarity `osmolarity` leaves out (the phenol of a composed stock).
+    osmolarity_uncounted: tuple[str, ...] = ()
     allergens: tuple[str, ...] = ()
     high_risk: bool = False
     notes: str = ""

@@ -119,7 +119,11 @@ def _stock(
         diluent=Diluent.NONE.value,
     )
     fish = any("morrhuate" in name for name, _ in others)
-    osmolarity = dextrose * MOSM_PER_DEXTROSE_PERCENT if kind == StockKind.DEXTROSE else 0
+    # The dextrose part is counted in any stock; the other contents' osmolarity is not known.
+    osmolarity = dextrose * MOSM_PER_DEXTROSE_PERCENT
+    uncounted = tuple(name for name, _ in others)
+    if agent:
+        uncounted += (agent[0],)
     return Stock(
         name=" ".join(text.split()),
         kind=kind.value,
@@ -130,6 +134,7 @@ def _stock(
         epinephrine_ratio=ratio,
         actives=tuple((name, f"{p.normalize():f}") for name, p in others),
         osmolarity=int(osmolarity),
+        osmolarity_uncounted=uncounted if osmolarity else (),
         allergens=tuple(sorted({*allergens, *([Allergen.FISH.value] if fish else [])})),
         high_risk=bool(others),
         source=_source(kind, dextrose),
@@ -142,5 +147,11 @@ def _source(kind: StockKind, dextrose: Decimal) -> str:
         return (
             f"{named}; osmolarity ≈ {dextrose.normalize():f} × 50.5 mOsm/L, from dextrose "
             "alone (D50 ≈ 2525 mOsm/L, domain notes §2.1, derived)"
+        )
+    if dextrose:
+        return (
+            f"{named}; osmolarity counts its dextrose alone, {dextrose.normalize():f} × 50.5 "
+            "mOsm/L (D50 ≈ 2525 mOsm/L, domain notes §2.1, derived); the rest is not counted, "
+            "and any other contents are unknown"
         )
     return f"{named}; no label osmolarity (counted as 0); any other contents unknown"

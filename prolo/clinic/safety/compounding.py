@@ -27,13 +27,18 @@ from fractions import Fraction
 from typing import Any, Literal, Protocol
 
 from prolo.clinic.models.safety import Allergen, StockKind
-from prolo.clinic.models.sessions import Anaesthetic
+from prolo.clinic.models.sessions import Anaesthetic, Diluent
 from prolo.clinic.safety.dosing import MG_PER_ML_PER_PERCENT, mg_from_ml
 
 NONE = Anaesthetic.NONE.value
 BENZYL_ALCOHOL = Allergen.BENZYL_ALCOHOL.value
 ZERO = Decimal(0)
 PERCENT_PLACES = Decimal("0.001")  # as Syringe.dextrose_percent stores it
+# What as_dict says of its numbers (volumes are as drawn up; the rest is rounded by _s).
+ROUNDING_NOTE = (
+    "volumes and amounts as drawn up or written; percentages, grams, mg and µg/mL rounded half "
+    "up to 0.001; osmolarity rounded half up to a whole mOsm/L"
+)
 # Bounds that keep the arithmetic exact, not clinical limits.
 MAX_VOLUME_ML = Decimal(1000)
 MIN_PRECISION_ML = Decimal("0.001")
@@ -129,7 +134,7 @@ class Mix:
     dextrose_g: Decimal | None
     anaesthetics: tuple[AgentDose, ...]
     osmolarity: int
-    zero_osmolarity: tuple[str, ...]
+    zero_osmolarity: tuple[str, ...]  # what the osmolarity leaves out (osmolarity_not_counted)
     target_dextrose_percent: Decimal | None = None
     precision_ml: Decimal | None = None
     unit: Literal["ml", "parts"] = "ml"
@@ -167,6 +172,7 @@ class Mix:
         """JSON-ready; decimals as strings so nothing is lost to floating point."""
         return {
             "mode": "recipe" if self.target_dextrose_percent is None else "forward",
+            "rounding": ROUNDING_NOTE,
             "unit": self.unit,
             "final_volume_ml": _s(self.final_volume_ml),
             "precision_ml": _s(self.precision_ml),
@@ -216,6 +222,8 @@ class Mix:
             "high_risk": self.high_risk,
             "allergens": self.allergens,
             "osmolarity_mosm_per_l": str(self.osmolarity),
+            # A lower bound when something is left out (named in osmolarity_counted_as_zero).
+            "osmolarity_is_lower_bound": bool(self.zero_osmolarity),
             "osmolarity_counted_as_zero": list(self.zero_osmolarity),
             "notes": list(self.notes),
         }
@@ -662,7 +670,7 @@ def _mix(
         dextrose_g=dextrose_g if per_volume else None,
         anaesthetics=tuple(doses),
         osmolarity=int(osmoles.to_integral_value(ROUND_HALF_UP)),
-        zero_osmolarity=tuple(i.stock.name for i in ingredients if not i.stock.osmolarity),
+        zero_osmolarity=tuple(n for i in ingredients if (n := osmolarity_not_counted(i.stock))),
         target_dextrose_percent=target_dextrose,
         precision_ml=precision,
         unit=unit,
@@ -672,6 +680,30 @@ def _mix(
         epinephrine_unknown=unknown,
         epinephrine_min_ratio=epinephrine_min_ratio,
     )
+
+
+def osmolarity_not_counted(stock: StockLike) -> str | None:
+    """What of `stock` the osmolarity estimate leaves out, or None when it counts it all.
+
+    A stock without a label osmolarity counts as 0 (sterile water really is 0); a stock named
+    by its composition counts only its dextrose.
+    """
+    partial = getattr(stock, "osmolarity_uncounted", ())
+    if partial:
+        return f"{' and '.join(partial)} in {stock.name}"
+    if stock.osmolarity or getattr(stock, "diluent", "") == Diluent.STERILE_WATER:
+        return None
+    return stock.name
+
+
+def osmolarity_text(osmolarity: int, not_counted: Sequence[str]) -> str:
+    """ "about 308 mOsm/L", or a lower bound naming what it leaves out."""
+    if not not_counted:
+        return f"about {osmolarity} mOsm/L"
+    missing = f"not counted: {', '.join(not_counted)}"
+    if not osmolarity:
+        return f"not known ({missing})"
+    return f"at least {osmolarity} mOsm/L ({missing})"
 
 
 def _actives(

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from prolo.clinic.models.safety import Allergen
-from prolo.clinic.safety.compounding import PERCENT_PLACES, ZERO, AgentDose, Mix, ml, num, ratio
+from prolo.clinic.safety.compounding import (
+    PERCENT_PLACES,
+    ZERO,
+    AgentDose,
+    Mix,
+    ml,
+    num,
+    osmolarity_text,
+    ratio,
+)
 
 FORMULAS = {
     "volume": "stock mL = final mL × target % ÷ stock %; the diluent takes the rest "
@@ -81,18 +90,20 @@ def ingredient_rows(mix: Mix) -> list[Row]:
 
 
 def content_rows(mix: Mix) -> list[Row]:
-    """What the mix contains: dextrose, each anaesthetic, every other active, epinephrine and
+    """What the mix contains: dextrose (when it has any), each anaesthetic, every other active, epinephrine and
     the estimated osmolarity."""
     target = mix.target_dextrose_percent
-    rows = [
-        Row(
-            "Dextrose",
-            f"{num(target)}%" if target is not None else "—",
-            percent(mix.dextrose_percent),
-            weight(mix.dextrose_g, "g") if mix.final_volume_ml is not None else "—",
-            FORMULAS["dextrose"],
+    rows = []
+    if mix.dextrose_percent or target:  # a mix without dextrose has no "Dextrose 0%" row
+        rows.append(
+            Row(
+                "Dextrose",
+                f"{num(target)}%" if target is not None else "—",
+                percent(mix.dextrose_percent),
+                weight(mix.dextrose_g, "g") if mix.final_volume_ml is not None else "—",
+                FORMULAS["dextrose"],
+            )
         )
-    ]
     for dose in mix.anaesthetics:
         rows.append(
             Row(
@@ -121,7 +132,7 @@ def content_rows(mix: Mix) -> list[Row]:
         Row(
             "Osmolarity (estimate)",
             "—",
-            f"about {mix.osmolarity} mOsm/L",
+            osmolarity_text(mix.osmolarity, zero),
             "—",
             FORMULAS["osmolarity"] + counted,
         )

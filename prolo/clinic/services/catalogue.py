@@ -79,6 +79,7 @@ def clinic_safety_install(*, clinic: Clinic) -> None:
             continue
         values = asdict(default)
         values.pop("aliases")
+        values.pop("osmolarity_uncounted")  # only a stock named by its composition has any
         values["allergens"] = list(default.allergens)
         values["actives"] = [{"name": n, "percent": p} for n, p in default.actives]
         stock = StockProduct(clinic=clinic, **values)

@@ -138,7 +138,9 @@ def _record(
         anaesthetics=syringe_anaesthetics(mix),
         benzyl_alcohol=mix.benzyl_alcohol,
         osmolarity=mix.osmolarity,
-        epinephrine_ug_per_ml=_ug(mix.epinephrine_ug_per_ml),
+        osmolarity_not_counted=list(mix.zero_osmolarity),
+        # None when a stock's epinephrine strength is not recorded: the sum would understate it.
+        epinephrine_ug_per_ml=None if mix.epinephrine_unknown else _ug(mix.epinephrine_ug_per_ml),
         created_by=actor.user,
     )
     create_audited(actor=actor, instance=syringe, patient=patient)

@@ -283,3 +283,80 @@ def test_a_clinics_epinephrine_threshold_is_used(clinic):
     recipe = "lidocaine 1% with epinephrine:5,saline:5"
     data = json.loads(run("--recipe", recipe, "--clinic", str(clinic.code), "--json"))
     assert data["anaesthetics"][0]["epinephrine"] is False  # 1:200,000 is below 1:150,000
+
+
+@pytest.mark.parametrize(
+    ("agent", "stock"), [("procaine", "procaine 2%"), ("mepivacaine", "Mepivacaine 1%")]
+)
+def test_every_agent_has_its_target_option(agent, stock):
+    data = json.loads(
+        run("--volume", "10", "--anaesthetic-stock", stock, f"--{agent}", "0.5", "--json")
+    )
+    assert [(a["agent"], a["percent"], a["mg"]) for a in data["anaesthetics"]] == [
+        (agent, "0.5", "50")
+    ]
+
+
+def test_an_agent_without_a_default_stock_asks_for_one():
+    error = refusal("--volume", "10", "--mepivacaine", "1")
+    assert "--mepivacaine: No stock of mepivacaine in the catalogue" in str(error)
+
+
+@pytest.mark.parametrize(
+    "recipe",
+    [
+        "Lidocaine 1% with epinephrine 1:100,000:5,saline:5",
+        "Lidocaine 1% with epinephrine 1:100,000:5, 0.9% sodium chloride:5",
+        "saline:5,Lidocaine 1% with epinephrine 1:100000:5",
+    ],
+)
+def test_a_recipe_may_write_an_epinephrine_ratio_with_commas(recipe):
+    data = json.loads(run("--recipe", recipe, "--json"))
+    assert [i["volume_ml"] for i in data["ingredients"]] == ["5", "5"]
+    assert data["epinephrine_ug_per_ml"] == "5"  # 1:100,000 = 10 µg/mL, halved
+
+
+def test_a_comma_before_a_stock_named_by_a_number_still_separates():
+    data = json.loads(run("--recipe", "D50:3,0.9% sodium chloride:7", "--json"))
+    assert [i["stock"] for i in data["ingredients"]] == [
+        "Dextrose 50% (D50)",
+        "0.9% sodium chloride",
+    ]
+
+
+def test_the_dextrose_of_a_mixed_stock_counts_and_the_rest_makes_osmolarity_a_lower_bound():
+    recipe = "phenol 2.5% + glycerin 25% + dextrose 25%:5,saline:5"
+    table = run("--recipe", recipe)
+    assert (
+        "at least 785 mOsm/L (not counted: phenol and glycerin in phenol 2.5% + glycerin 25% "
+        "+ dextrose 25%)" in table
+    )  # 5 × 1262.5 + 5 × 308, over 10 mL
+    data = json.loads(run("--recipe", recipe, "--json"))
+    assert data["osmolarity_mosm_per_l"] == "785"
+    assert data["osmolarity_is_lower_bound"] is True
+
+
+def test_an_osmolarity_with_nothing_counted_is_not_known_never_about_0():
+    table = run("--recipe", "sodium morrhuate 5%:1,lidocaine 1%:1")
+    assert "about 0" not in table
+    assert "not known (not counted: Sodium morrhuate 5%, Lidocaine 1% (MPF))" in table
+    data = json.loads(run("--recipe", "D50:3,saline:7", "--json"))
+    assert data["osmolarity_is_lower_bound"] is False
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--volume", "10", "--anaesthetic-stock", "procaine 2%", "--procaine", "0.5"],
+        ["--recipe", "sodium morrhuate 5%:1,lidocaine 1%:1"],
+    ],
+)
+def test_a_mix_without_dextrose_has_no_dextrose_row(args):
+    assert not any(line.startswith("Dextrose") for line in run(*args).splitlines())
+    assert "Dextrose" in run("--volume", "10", "--dextrose", "15")
+
+
+def test_json_says_how_its_numbers_are_rounded():
+    data = json.loads(run("--recipe", "D50:1,saline:2", "--json"))
+    assert data["dextrose"]["percent"] == "16.667"  # 50 ÷ 3, to 0.001
+    assert "rounded half up to 0.001" in data["rounding"]

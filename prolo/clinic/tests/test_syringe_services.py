@@ -401,3 +401,18 @@ def test_an_epinephrine_stock_of_unrecorded_strength_counts_as_plain(alice_actor
     stock.refresh_from_db()
     syringe = draw(alice_actor, session, stocks, anaesthetic_stock=stock)
     assert syringe.anaesthetics["lidocaine"]["epinephrine"] is False
+    assert syringe.epinephrine_ug_per_ml is None  # not known, so not recorded as 0
+
+
+def test_a_syringe_records_what_its_osmolarity_leaves_out(alice_actor, session, stocks):
+    syringe = draw(alice_actor, session, stocks)
+    assert syringe.osmolarity_not_counted == ["Lidocaine 1% (MPF)"]  # no label osmolarity
+    plain = draw(
+        alice_actor,
+        session,
+        stocks,
+        label="B",
+        anaesthetic_stock=None,
+        target_anaesthetic_percent=Decimal(0),
+    )
+    assert plain.osmolarity_not_counted == []

@@ -61,7 +61,7 @@ def test_the_calculator_shows_each_volume_the_strengths_reached_and_their_source
         ("0.9% sodium chloride", "2.0"),
     ]
     assert "50 mg" in html
-    assert "about 819 mOsm/L" in html
+    assert "at least 819 mOsm/L (not counted: Lidocaine 1% (MPF))" in html
     assert "[R20]" in html
     assert "[R22]" in html
     assert "Corn (dextrose)" in html
@@ -195,7 +195,10 @@ def test_a_nurse_draws_up_a_syringe_from_the_session_page(nora, client_for, sess
     page = client.get(response["Location"]).content.decode()
     assert "Syringe A is drawn up." in page
     assert "3.0 mL Dextrose 50% (D50), lot D-1" in page
-    assert "15% dextrose; lidocaine 0.5% (50 mg); about 819 mOsm/L" in page
+    assert (
+        "15% dextrose; lidocaine 0.5% (50 mg); at least 819 mOsm/L (not counted: Lidocaine 1% (MPF))"
+        in page
+    )
     assert "0.0 of 10.0 mL" in page
 
 
@@ -329,7 +332,7 @@ def test_a_rabago_recipe_in_ml_reads_as_15_percent_dextrose_and_half_percent_lid
     assert response.context["recipe_total"] == "10.0 mL"
     assert "1.5 g" in html
     assert "50 mg" in html
-    assert "about 819 mOsm/L" in html
+    assert "at least 819 mOsm/L (not counted: Lidocaine 1% (MPF))" in html
     assert "[R20]" in html
     assert "Corn (dextrose)" in html
     assert "Strength of each ingredient of the recipe</caption>" in html
@@ -541,3 +544,33 @@ def test_the_session_page_shows_a_syringes_epinephrine_and_which_limit_applies(
     page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
     assert "lidocaine 0.5% (50 mg, with epinephrine); epinephrine 5 µg/mL (1:200,000)" in page
     assert "lidocaine 0.1% (10 mg, plain limit); epinephrine 1 µg/mL (1:1,000,000)" in page
+
+
+def test_the_session_page_says_when_a_syringes_epinephrine_strength_is_not_recorded(
+    nora, client_for, session, stocks
+):
+    stock = StockProduct.objects.get(pk=stocks["Lidocaine 1% with epinephrine"])
+    StockProduct.objects.filter(pk=stock.pk).update(epinephrine_ratio=None)  # as after upgrade
+    client = client_for(nora)
+    url = reverse("staff:syringe-add", args=[session.code])
+    client.post(url, _draw_up_form(stocks, **{"syringe-anaesthetic_stock": stock.pk}))
+    assert Syringe.objects.get(session=session).epinephrine_ug_per_ml is None
+    page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
+    assert "lidocaine 0.5% (50 mg, plain limit); epinephrine, strength not recorded" in page
+
+
+def test_a_syringe_without_dextrose_does_not_say_0_percent_dextrose(
+    nora, client_for, session, stocks
+):
+    client = client_for(nora)
+    url = reverse("staff:syringe-add", args=[session.code])
+    client.post(
+        url,
+        _draw_up_form(
+            stocks, **{"syringe-target_dextrose_percent": "0", "syringe-dextrose_stock": ""}
+        ),
+    )
+    assert Syringe.objects.filter(session=session).count() == 1
+    page = client.get(reverse("staff:session-detail", args=[session.code])).content.decode()
+    assert "0% dextrose" not in page
+    assert "lidocaine 0.5% (50 mg); at least" in page

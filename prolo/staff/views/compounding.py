@@ -25,6 +25,7 @@ from prolo.clinic.safety.compounding import (
     compound,
     ml,
     num,
+    osmolarity_text,
     ratio,
 )
 from prolo.clinic.safety.dosing import mg_from_ml
@@ -262,16 +263,21 @@ def _syringe_rows(session: TreatmentSession) -> list[SyringeRow]:
     )
     rows = []
     for syringe in syringes:
-        contents = [f"{num(syringe.dextrose_percent)}% dextrose"]
+        has_epinephrine = any(i.stock.epinephrine for i in syringe.ingredients.all())
+        contents = (
+            [f"{num(syringe.dextrose_percent)}% dextrose"] if syringe.dextrose_percent else []
+        )
         for agent, data in syringe.anaesthetics.items():
             percent = Decimal(data["percent"])
             mg = mg_from_ml(syringe.final_volume_ml, percent)
-            epinephrine = _limit(syringe, data)
+            epinephrine = _limit(has_epinephrine, data)
             contents.append(f"{agent} {num(percent)}% ({num(mg)} mg{epinephrine})")
         if syringe.epinephrine_ug_per_ml:
             ug = syringe.epinephrine_ug_per_ml
             contents.append(f"epinephrine {num(ug)} µg/mL ({ratio(ug)})")
-        contents.append(f"about {syringe.osmolarity} mOsm/L")
+        elif has_epinephrine:  # None, or 0 as recorded before a missing strength was kept as None
+            contents.append("epinephrine, strength not recorded")
+        contents.append(osmolarity_text(syringe.osmolarity, syringe.osmolarity_not_counted))
         recipe = [
             f"{ml(i.volume_ml)} mL {i.stock.name}{f', lot {i.lot}' if i.lot else ''}"
             for i in syringe.ingredients.all()
@@ -282,11 +288,11 @@ def _syringe_rows(session: TreatmentSession) -> list[SyringeRow]:
     return rows
 
 
-def _limit(syringe: Syringe, agent: dict[str, Any]) -> str:
+def _limit(has_epinephrine: bool, agent: dict[str, Any]) -> str:
     if agent.get("epinephrine"):
         return ", with epinephrine"
     # An epinephrine syringe whose agent is held to the plain limit says so.
-    return ", plain limit" if syringe.epinephrine_ug_per_ml is not None else ""
+    return ", plain limit" if has_epinephrine else ""
 
 
 def _draw_up_initial(session: TreatmentSession, rows: list[SyringeRow]) -> dict[str, Any]:

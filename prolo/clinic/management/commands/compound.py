@@ -12,6 +12,7 @@ human table, or --json. A request that cannot be made up exits with status 2 and
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -20,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from prolo.clinic.management.refusals import errors_json
-from prolo.clinic.models import Clinic
+from prolo.clinic.models import Anaesthetic, Clinic
 from prolo.clinic.safety.catalogue import DEFAULT_STOCKS, find_stock
 from prolo.clinic.safety.composition import stock_from_composition
 from prolo.clinic.safety.compounding import (
@@ -37,11 +38,17 @@ from prolo.clinic.safety.mix_tables import FORMULAS, Row, content_rows, flags, i
 from prolo.clinic.services.catalogue import stocks_for
 from prolo.clinic.services.settings import settings_for
 
-AGENTS = {
+# Every agent a stock can hold has its --<agent> option; these have a built-in default stock.
+AGENTS = [agent for agent in Anaesthetic.values if agent != Anaesthetic.NONE]
+DEFAULT_AGENT_STOCKS = {
     "lidocaine": "Lidocaine 1% (MPF)",
     "bupivacaine": "Bupivacaine 0.5%",
     "ropivacaine": "Ropivacaine 0.2%",
 }
+AGENT_OPTIONS = "/".join(f"--{agent}" for agent in AGENTS)
+# A comma separates the ingredients of a --recipe, except one between a digit and a group of
+# exactly three digits that ends the number ("1:100,000:5"): that is a thousands separator.
+INGREDIENT_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}(?![\d.%]))")
 USAGE = 2  # the exit status of a refused or malformed request
 # The option a refusal is about, by the calculator's name for it.
 OPTIONS = {
@@ -49,7 +56,7 @@ OPTIONS = {
     "precision_ml": "--precision",
     "target_dextrose_percent": "--dextrose",
     "dextrose_stock": "--dextrose-stock",
-    "target_anaesthetic_percent": "--lidocaine/--bupivacaine/--ropivacaine",
+    "target_anaesthetic_percent": AGENT_OPTIONS,
     "anaesthetic_stock": "--anaesthetic-stock",
     "diluent_stock": "--diluent",
     "recipe": "--recipe",
@@ -109,8 +116,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--volume", help="final volume of the syringe, mL")
         parser.add_argument("--dextrose", default="0", help="target dextrose, %% w/v")
-        for agent, stock in AGENTS.items():
-            parser.add_argument(f"--{agent}", help=f"target {agent}, %% (stock: {_escape(stock)})")
+        for agent in AGENTS:
+            default = DEFAULT_AGENT_STOCKS.get(agent)
+            stock = (
+                f"stock: {_escape(default)}"
+                if default
+                else f'its stock by --anaesthetic-stock, "{agent.capitalize()} 1%%"'
+            )
+            parser.add_argument(f"--{agent}", help=f"target {agent}, %% ({stock})")
         parser.add_argument(
             "--dextrose-stock", default="D50", help="default: D50; or by composition"
         )
@@ -133,7 +146,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--recipe",
             help='what a recipe contains: "STOCK:AMOUNT,…" such as "D50:3,saline:7"; a stock '
-            'the catalogue lacks by its composition, "Dextrose 30%%:2"',
+            'the catalogue lacks by its composition, "Dextrose 30%%:2"; a ratio may keep its '
+            'commas, "Lidocaine 1%% with epinephrine 1:100,000:5"',
         )
         parser.add_argument("--parts", action="store_true", help="recipe amounts are parts, not mL")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -191,13 +205,13 @@ class Command(BaseCommand):
         anaesthetics = []
         for agent, target in targets.items():
             stock = next((s for s in chosen if s.anaesthetic == agent), None)
-            anaesthetics.append((stock or resolve(AGENTS[agent], stocks, f"--{agent}"), target))
-        unused = [s.name for s in chosen if s.anaesthetic not in targets]
+            anaesthetics.append((stock or _agent_stock(agent, stocks), target))
+        unused = [s for s in chosen if s.anaesthetic not in targets]
         if unused:
             raise Refusal(
                 "--anaesthetic-stock",
-                f"{', '.join(unused)}: give its strength too (--lidocaine, --bupivacaine or "
-                "--ropivacaine).",
+                f"{', '.join(s.name for s in unused)}: give its strength too "
+                f"({' or '.join(sorted({f'--{s.anaesthetic}' for s in unused}))}).",
             )
         dextrose = decimal(options["dextrose"], "--dextrose") or Decimal(0)
         dextrose_stock = options["dextrose_stock"]
@@ -222,7 +236,7 @@ class Command(BaseCommand):
 
     def _recipe(self, options: dict[str, Any], stocks: Sequence[StockLike], threshold: int) -> Mix:
         parts = []
-        for item in filter(None, (i.strip() for i in options["recipe"].split(","))):
+        for item in filter(None, (i.strip() for i in INGREDIENT_COMMA.split(options["recipe"]))):
             name, _, amount = item.rpartition(":")
             if not name:
                 raise Refusal("--recipe", f"Write each ingredient as STOCK:AMOUNT, not {item!r}.")
@@ -231,6 +245,21 @@ class Command(BaseCommand):
         unit: Literal["ml", "parts"] = "parts" if options["parts"] else "ml"
         volume = decimal(options["volume"], "--volume")
         return analyse(parts, unit=unit, final_volume=volume, epinephrine_min_ratio=threshold)
+
+
+def _agent_stock(agent: str, stocks: Sequence[StockLike]) -> StockLike:
+    """The built-in default stock of `agent`, or else the catalogue's first stock of it."""
+    default = DEFAULT_AGENT_STOCKS.get(agent)
+    if default:
+        return resolve(default, stocks, f"--{agent}")
+    stock = next((s for s in stocks if s.anaesthetic == agent), None)
+    if stock is None:
+        raise Refusal(
+            f"--{agent}",
+            f"No stock of {agent} in the catalogue: name one with --anaesthetic-stock, such as "
+            f'"{agent.capitalize()} 1%".',
+        )
+    return stock
 
 
 def _option(exc: CompoundingError) -> str | None:
