@@ -71,7 +71,18 @@ def test_the_staff_pages_are_accessible_and_fit_320_px(
         role="nurse",
         link_base="http://t/",
     )
-    admin = _context(browser, live_server, width, adam).new_page()
+    admin_context = _context(browser, live_server, width, adam)
+    visitor_context = _context(browser, live_server, width, None)
+    try:
+        _walk(admin_context.new_page(), visitor_context.new_page(), issued.token, nora, width)
+    finally:
+        # An open context keeps its keep-alive sockets, and with them a live-server thread and
+        # its database connection, which would stop the test database from being dropped.
+        admin_context.close()
+        visitor_context.close()
+
+
+def _walk(admin: Page, visitor: Page, token: str, nora: User, width: int) -> None:
     for url in (
         reverse("staff:staff-list"),
         reverse("staff:staff-invite"),
@@ -84,14 +95,13 @@ def test_the_staff_pages_are_accessible_and_fit_320_px(
     if width <= 320:
         assert admin.evaluate(NO_SIDEWAYS_SCROLL)
 
-    visitor = _context(browser, live_server, width, None).new_page()
     for url in (
         reverse("accounts:login"),
         reverse("accounts:password-reset"),
         reverse("accounts:password-reset-sent"),
         reset_link(nora, "/accounts/reset/"),
         "/accounts/reset/x/y/",
-        reverse("accounts:staff-join", args=[issued.token]),
+        reverse("accounts:staff-join", args=[token]),
         reverse("accounts:staff-join", args=["made-up"]),
     ):
         _check(visitor, url, width)
