@@ -53,6 +53,28 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(traveller.stop)
 
 
+# Fixtures that open the test database; a test that asks for none of them (directly or through
+# another fixture) and has no django_db mark cannot touch it.
+DB_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PROLO_DB_TESTS_ONLY=1 keeps only the tests that touch the database: bin/test's
+    PostgreSQL pass, so a test that needs no database runs once (in the SQLite pass)."""
+    if os.environ.get("PROLO_DB_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        uses_db = item.get_closest_marker("django_db") is not None or bool(names & DB_FIXTURES)
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def _clinic_zone() -> str:
     return os.environ.get("PROLO_TEST_CLINIC_ZONE") or str(django_settings.TIME_ZONE)
 
