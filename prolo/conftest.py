@@ -65,7 +65,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     PostgreSQL pass, so a test that needs no database runs once (in the SQLite pass)."""
     if os.environ.get("PROLO_DB_TESTS_ONLY") != "1":
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         uses_db = item.get_closest_marker("django_db") is not None or bool(names & DB_FIXTURES)
